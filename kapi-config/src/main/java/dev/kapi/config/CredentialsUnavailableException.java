@@ -1,0 +1,13 @@
+package dev.kapi.config;
+
+/** The credential cannot be produced right now (token file missing or empty, exec plugin failing). */
+public final class CredentialsUnavailableException extends ConfigException {
+
+  public CredentialsUnavailableException(String source, String problem) {
+    super(source, null, problem);
+  }
+
+  public CredentialsUnavailableException(String source, String problem, Throwable cause) {
+    super(source, null, problem, cause);
+  }
+}
