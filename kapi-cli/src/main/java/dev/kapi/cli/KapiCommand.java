@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         NotBuiltYet.Get.class,
         NotBuiltYet.ApiResources.class,
         NotBuiltYet.WhoAmI.class,
-        NotBuiltYet.Demo.class,
+        dev.kapi.cli.demo.DemoCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class KapiCommand implements Runnable {

@@ -51,11 +51,4 @@ final class NotBuiltYet {
       return "whoami";
     }
   }
-
-  @Command(name = "demo", description = "Run the seed's scenario on a local real API server (not built yet).")
-  static final class Demo extends Placeholder {
-    String name() {
-      return "demo";
-    }
-  }
 }

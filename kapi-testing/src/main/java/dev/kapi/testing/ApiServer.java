@@ -220,9 +220,20 @@ public final class ApiServer implements AutoCloseable {
 
   /** Namespace + ServiceAccount + a token for it, laid out as the Pod's service-account volume. */
   public PodView podView(String ns, String serviceAccount) {
+    return podView(ns, serviceAccount, null);
+  }
+
+  /**
+   * As {@link #podView(String, String)}, with the first token bound to Secret {@code boundSecret} (created
+   * here), so deleting that Secret revokes it: a rotation whose old token really stops working.
+   */
+  public PodView podView(String ns, String serviceAccount, String boundSecret) {
     createNamespace(ns);
     createServiceAccount(ns, serviceAccount);
-    String token = mintToken(ns, serviceAccount, Duration.ofHours(1));
+    if (boundSecret != null) {
+      createSecret(ns, boundSecret);
+    }
+    String token = mintToken(ns, serviceAccount, Duration.ofHours(1), boundSecret);
     Path dir = workDir.resolve("podviews/" + ns + "-" + serviceAccount + "-" + podViews.incrementAndGet());
     return new PodView(dir, "127.0.0.1", port, token, caPem(), ns);
   }
