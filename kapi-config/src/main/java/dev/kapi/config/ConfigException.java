@@ -8,6 +8,7 @@ public class ConfigException extends RuntimeException {
 
   private final String source;
   private final String field;
+  private final String problem;
 
   public ConfigException(String source, String field, String problem) {
     this(source, field, problem, null);
@@ -17,6 +18,7 @@ public class ConfigException extends RuntimeException {
     super(format(source, field, problem), cause);
     this.source = source;
     this.field = field;
+    this.problem = problem;
   }
 
   /** The file path, environment variable or flag the bad value came from. */
@@ -27,6 +29,11 @@ public class ConfigException extends RuntimeException {
   /** The field within the source (e.g. {@code users[admin].client-key-data}), or null. */
   public String field() {
     return field;
+  }
+
+  /** What is wrong, without source and field (for re-wrapping with more context). */
+  public String problem() {
+    return problem;
   }
 
   private static String format(String source, String field, String problem) {

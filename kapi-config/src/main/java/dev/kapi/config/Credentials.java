@@ -36,4 +36,9 @@ public interface Credentials {
   static Credentials staticToken(String token) {
     return new StaticToken(token);
   }
+
+  /** HTTP Basic credentials (kubeconfig {@code username}/{@code password}). */
+  static Credentials basic(String username, String password) {
+    return new BasicAuth(username, password);
+  }
 }

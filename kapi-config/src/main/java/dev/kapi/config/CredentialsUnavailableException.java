@@ -10,4 +10,9 @@ public final class CredentialsUnavailableException extends ConfigException {
   public CredentialsUnavailableException(String source, String problem, Throwable cause) {
     super(source, null, problem, cause);
   }
+
+  /** With the field that configured the credential (e.g. {@code users[alice].exec}). */
+  public CredentialsUnavailableException(String source, String field, String problem, Throwable cause) {
+    super(source, field, problem, cause);
+  }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Java's {@code rest.InClusterConfig()}: the API server from {@code KUBERNETES_SERVICE_HOST} and
@@ -21,6 +22,10 @@ public final class InClusterConfig {
   public static final Path DEFAULT_DIRECTORY = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
   public static final String DIRECTORY_ENV = "KAPI_SERVICEACCOUNT_DIR";
 
+  /** The in-cluster source as a cluster and a user, so flags apply to it exactly as to a kubeconfig. */
+  record Source(KubeconfigCluster cluster, KubeconfigUser user, String namespace, String description) {
+  }
+
   private InClusterConfig() {
   }
 
@@ -30,14 +35,24 @@ public final class InClusterConfig {
     return d == null || d.isBlank() ? DEFAULT_DIRECTORY : Path.of(d);
   }
 
-  /** True when the environment and files of a Pod are present (used to pick in-cluster automatically). */
+  /**
+   * True when the environment and token of a Pod are present: kubectl's test for trying in-cluster config
+   * ({@code inClusterClientConfig.Possible}). A Pod without {@code ca.crt} passes this and then fails to load.
+   */
   public static boolean looksInCluster(Map<String, String> env) {
-    return notBlank(env.get("KUBERNETES_SERVICE_HOST")) && notBlank(port(env))
-        && Files.exists(directory(env).resolve("token"));
+    Path token = directory(env).resolve("token");
+    return notBlank(env.get("KUBERNETES_SERVICE_HOST")) && notBlank(port(env)) && Files.exists(token)
+        && !Files.isDirectory(token);
   }
 
   /** Loads it, or throws {@link NotInClusterException} naming exactly what is missing. */
   public static ClusterConfig load(Map<String, String> env) {
+    Source s = source(env);
+    return ConfigAssembler.build(s.cluster(), s.user(), s.namespace(), s.description(), ConfigFlags.none(),
+        ExecEnvironment.of(env));
+  }
+
+  static Source source(Map<String, String> env) {
     Path dir = directory(env);
     List<String> missing = new ArrayList<>();
     String host = env.get("KUBERNETES_SERVICE_HOST");
@@ -60,23 +75,24 @@ public final class InClusterConfig {
       throw new NotInClusterException("in-cluster config", "is not available: missing " + String.join(", ", missing));
     }
     URI server;
+    String portVar = notBlank(env.get("KUBERNETES_SERVICE_PORT_HTTPS")) ? "KUBERNETES_SERVICE_PORT_HTTPS" : "KUBERNETES_SERVICE_PORT";
     try {
       int p = Integer.parseInt(port.strip());
+      if (p < 1 || p > 65535) {
+        throw new NumberFormatException();
+      }
       server = new URI("https", null, host.strip(), p, null, null, null);
     } catch (NumberFormatException e) {
-      throw new ConfigException("KUBERNETES_SERVICE_PORT", null, "is not a port number: " + port);
+      throw new ConfigException(portVar, null, "is not a port number: " + port);
     } catch (java.net.URISyntaxException e) {
       throw new ConfigException("KUBERNETES_SERVICE_HOST", null, "is not a valid host: " + host);
     }
-    TokenFile credentials = new TokenFile(token);
-    credentials.authorization(); // fail now on an empty or unreadable token, naming the file
-    return ClusterConfig.builder()
-        .server(server)
-        .tls(TlsSettings.trustCaFile(ca))
-        .credentials(credentials)
-        .namespace(namespace(env, dir))
-        .source("in-cluster (" + dir + ")")
-        .build();
+    new TokenFile(token).authorization(); // fail now on an empty or unreadable token, naming the file
+    TlsSettings.trustCaFile(ca); // and on a CA file without a usable certificate
+    KubeconfigCluster cluster = new KubeconfigCluster("", dir, Optional.of(server.toString()), Optional.of(ca),
+        Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty());
+    KubeconfigUser user = KubeconfigUser.empty(dir.toString()).withBearer(Optional.empty(), Optional.of(token));
+    return new Source(cluster, user, namespace(env, dir), "in-cluster (" + dir + ")");
   }
 
   static String namespace(Map<String, String> env, Path dir) {

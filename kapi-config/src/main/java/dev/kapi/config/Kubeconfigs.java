@@ -4,9 +4,8 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-/** Kubeconfig files: loading, kubectl's merge rules, and turning the chosen context into a ClusterConfig. */
+/** The {@code KUBECONFIG} list, split as client-go's {@code filepath.SplitList} and deduplicated. */
 final class Kubeconfigs {
 
   private Kubeconfigs() {
@@ -20,9 +19,5 @@ final class Kubeconfigs {
       }
     }
     return out;
-  }
-
-  static ClusterConfig load(List<Path> files, boolean mustExist, ConfigFlags flags, Map<String, String> env) {
-    throw new ConfigException(files.toString(), null, "kubeconfig support arrives with issue 3");
   }
 }

@@ -18,15 +18,20 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether to trust the API server: chain to the configured CA, validity dates, then the server's
  * identity against {@code tls-server-name} or the host dialled. Each failure says which check failed.
  *
  * <p>A CA file is re-read when it changes (one {@code stat} per handshake, and handshakes are rare), so a
- * rotated {@code ca.crt} applies to the next new connection without a restart.
+ * rotated {@code ca.crt} applies to the next new connection without a restart. A changed file that holds no usable
+ * certificate is logged and the previous bundle kept; established connections are never re-checked.
  */
 final class ServerTrust extends X509ExtendedTrustManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerTrust.class);
 
   private record Loaded(FileIdentity identity, X509TrustManager delegate, int certificates) {
   }
@@ -36,6 +41,7 @@ final class ServerTrust extends X509ExtendedTrustManager {
   private final Optional<String> serverName;
   private final AtomicLong reloads = new AtomicLong();
   private volatile Loaded loaded;
+  private volatile FileIdentity rejected;
 
   private ServerTrust(Path caFile, Loaded fixed, String caDescription, Optional<String> serverName) {
     this.caFile = caFile;
@@ -92,7 +98,8 @@ final class ServerTrust extends X509ExtendedTrustManager {
       if (l != null) {
         return l; // keep trusting the last good bundle while the file is briefly away
       }
-      throw new ConfigException(caFile.toString(), null, "cannot be read: " + e.getMessage());
+      throw new ConfigException(caFile.toString(), null, e instanceof java.nio.file.NoSuchFileException
+          ? "does not exist" : "cannot be read: " + e.getMessage());
     }
     Loaded l = loaded;
     if (l != null && id.equals(l.identity())) {
@@ -102,18 +109,31 @@ final class ServerTrust extends X509ExtendedTrustManager {
       if (loaded != null && id.equals(loaded.identity())) {
         return loaded;
       }
-      String pem;
+      if (loaded != null && id.equals(rejected)) {
+        return loaded; // this version was already found unusable: don't re-parse it per handshake
+      }
       try {
-        pem = Files.readString(caFile);
-      } catch (IOException e) {
-        throw new ConfigException(caFile.toString(), null, "cannot be read: " + e.getMessage());
+        String pem;
+        try {
+          pem = Files.readString(caFile);
+        } catch (IOException e) {
+          throw new ConfigException(caFile.toString(), null, "cannot be read: " + e.getMessage());
+        }
+        List<X509Certificate> certs = Pem.certificates(pem, caFile.toString(), null);
+        if (loaded != null) {
+          reloads.incrementAndGet();
+          LOG.info("CA bundle {} changed: {} certificate(s) now trusted for new connections", caFile, certs.size());
+        }
+        loaded = new Loaded(id, delegateFor(certs), certs.size());
+        return loaded;
+      } catch (ConfigException e) {
+        if (loaded == null) {
+          throw e;
+        }
+        rejected = id;
+        LOG.warn("keeping the previous CA bundle: the changed {} is not usable: {}", caFile, e.getMessage());
+        return loaded;
       }
-      List<X509Certificate> certs = Pem.certificates(pem, caFile.toString(), null);
-      if (loaded != null) {
-        reloads.incrementAndGet();
-      }
-      loaded = new Loaded(id, delegateFor(certs), certs.size());
-      return loaded;
     }
   }
 

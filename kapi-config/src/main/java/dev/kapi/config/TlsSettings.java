@@ -2,8 +2,11 @@ package dev.kapi.config;
 
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -90,6 +93,17 @@ public final class TlsSettings {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot initialise TLS", e);
     }
+  }
+
+  /**
+   * TLS parameters for {@code java.net.http} ({@code HttpClient.Builder.sslParameters}): sends {@code tls-server-name}
+   * as SNI when the server is dialled by IP address (with a host name in the URL, the JDK sends that instead; the
+   * trust manager verifies against {@code tls-server-name} either way).
+   */
+  public SSLParameters sslParameters() {
+    SSLParameters p = new SSLParameters();
+    serverName.filter(n -> !HostnameMatcher.isIpLiteral(n)).ifPresent(n -> p.setServerNames(List.of(new SNIHostName(n))));
+    return p;
   }
 
   public String describe() {

@@ -7,24 +7,32 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bearer token read from a file that changes: the projected service-account token the kubelet rotates by
  * swapping {@code ..data}, or a kubeconfig {@code tokenFile}.
  *
- * <p>Every use costs one {@code stat} of the file (through its symlinks); the file is re-read only when its
- * identity changed, so the first request after a rotation already carries the new token. A 401 forces a
- * re-read. A file that is missing, empty or unreadable makes {@link #authorization()} throw
- * {@link CredentialsUnavailableException} naming the file and the problem, and recovers by itself once the
- * file is back.
+ * <p>Every use costs one {@code stat} of the file (through its symlinks; measured in the module README); the file
+ * is re-read only when its identity (inode, mtime, size) changed, so the first request after a rotation already
+ * carries the new token. A 401 forces a re-read. Whitespace around the token is trimmed.
+ *
+ * <p>Until a token has been read, a missing, empty or unreadable file makes {@link #authorization()} throw
+ * {@link CredentialsUnavailableException} naming the file and the problem. After that, the last good token is kept
+ * while the file is briefly missing or empty (a writer that truncates then writes, a directory swap in progress),
+ * as client-go keeps it; the file is checked again on the next use.
  */
 public final class TokenFile implements Credentials {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
 
   private record Loaded(FileIdentity identity, String header, Optional<Instant> expiry) {
   }
 
   private final Path path;
   private volatile Loaded loaded;
+  private volatile String lastProblem;
 
   public TokenFile(Path path) {
     this.path = path;
@@ -41,8 +49,12 @@ public final class TokenFile implements Credentials {
 
   @Override
   public boolean refreshAfterUnauthorized(String rejected) {
-    Loaded now = current(true);
-    return !now.header().equals(rejected);
+    try {
+      Loaded now = current(true);
+      return !now.header().equals(rejected);
+    } catch (CredentialsUnavailableException e) {
+      return false; // nothing better to offer; the next authorization() reports the problem
+    }
   }
 
   @Override
@@ -55,9 +67,9 @@ public final class TokenFile implements Credentials {
     try {
       id = FileIdentity.of(path);
     } catch (NoSuchFileException e) {
-      throw new CredentialsUnavailableException(path.toString(), "does not exist");
+      return keepOrThrow("does not exist");
     } catch (IOException e) {
-      throw new CredentialsUnavailableException(path.toString(), "cannot be read: " + e.getMessage());
+      return keepOrThrow("cannot be read: " + e.getClass().getSimpleName());
     }
     Loaded l = loaded;
     if (!force && l != null && l.identity().equals(id)) {
@@ -74,15 +86,34 @@ public final class TokenFile implements Credentials {
     String token;
     try {
       token = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException e) {
+      return keepOrThrow("does not exist");
     } catch (IOException e) {
-      throw new CredentialsUnavailableException(path.toString(), "cannot be read: " + e.getMessage());
+      return keepOrThrow("cannot be read: " + e.getClass().getSimpleName());
     }
     if (token.isEmpty()) {
-      throw new CredentialsUnavailableException(path.toString(), "is empty");
+      return keepOrThrow("is empty");
     }
     Loaded fresh = new Loaded(id, "Bearer " + token, JwtClaims.expiry(token));
     loaded = fresh;
+    if (lastProblem != null) {
+      LOG.info("token file {} is readable again", path);
+      lastProblem = null;
+    }
     return fresh;
+  }
+
+  /** The last good token if there is one (identity not recorded, so the file is checked again next time). */
+  private Loaded keepOrThrow(String problem) {
+    Loaded l = loaded;
+    if (l == null) {
+      throw new CredentialsUnavailableException(path.toString(), problem);
+    }
+    if (!problem.equals(lastProblem)) {
+      lastProblem = problem;
+      LOG.warn("token file {} {}; keeping the previous token until it is back", path, problem);
+    }
+    return l;
   }
 
   @Override

@@ -1,0 +1,228 @@
+package dev.kapi.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parsing one kubeconfig file: every format error names the file and field, never the value. */
+class KubeconfigFileTest {
+
+  @TempDir
+  Path dir;
+
+  private Path write(String name, String yaml) throws Exception {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, yaml);
+    return p;
+  }
+
+  @Test
+  void readsClustersContextsUsersAndCurrentContext() throws Exception {
+    Path f = write("config", """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: prod
+          cluster:
+            server: https://k.example:6443/prefix
+            certificate-authority: ca.crt
+            tls-server-name: kubernetes.default.svc
+            proxy-url: socks5://proxy:1080
+        contexts:
+        - name: admin@prod
+          context: {cluster: prod, user: admin, namespace: team-a}
+        users:
+        - name: admin
+          user:
+            tokenFile: ../tokens/admin
+        current-context: admin@prod
+        """);
+
+    KubeconfigFile kc = KubeconfigFile.read(f);
+
+    assertThat(kc.currentContext()).contains("admin@prod");
+    KubeconfigCluster prod = kc.clusters().get("prod");
+    assertThat(prod.server()).contains("https://k.example:6443/prefix");
+    assertThat(prod.certificateAuthority()).contains(dir.resolve("ca.crt"));
+    assertThat(prod.tlsServerName()).contains("kubernetes.default.svc");
+    assertThat(prod.proxyUrl()).contains("socks5://proxy:1080");
+    assertThat(kc.contexts().get("admin@prod").namespace()).contains("team-a");
+    assertThat(kc.users().get("admin").tokenFile()).contains(dir.getParent().resolve("tokens/admin").normalize());
+  }
+
+  @Test
+  void emptyFileIsAnEmptyConfig() throws Exception {
+    KubeconfigFile kc = KubeconfigFile.read(write("empty", ""));
+
+    assertThat(kc.clusters()).isEmpty();
+    assertThat(kc.currentContext()).isEmpty();
+    assertThat(KubeconfigFile.read(write("comments", "# nothing here\n")).users()).isEmpty();
+  }
+
+  @Test
+  void badYamlNamesTheFileAndLineButNotTheContent() throws Exception {
+    Path f = write("bad", """
+        users:
+        - name: alice
+          user:
+            token: s3cr3t-token-value: oops
+        """);
+
+    assertThatThrownBy(() -> KubeconfigFile.read(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("is not valid YAML")
+        .hasMessageContaining("line 4")
+        .hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
+  void duplicateKeysAreAnError() throws Exception {
+    Path f = write("dup", """
+        users:
+        - name: alice
+          user:
+            token: abc
+            token: def
+        """);
+
+    assertThatThrownBy(() -> KubeconfigFile.read(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("token")
+        .hasMessageNotContaining("abc").hasMessageNotContaining("def");
+  }
+
+  @Test
+  void wrongTypesNameTheField() throws Exception {
+    assertThatThrownBy(() -> KubeconfigFile.read(write("a", "clusters: {}\n")))
+        .hasMessageContaining("clusters must be a list");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("b", "clusters:\n- name: c\n  cluster:\n    server: 6443\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(dir.resolve("b") + ": clusters[c].server must be a string, not a number");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("c", "clusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: \"yes\"\n")))
+        .hasMessageContaining("clusters[c].insecure-skip-tls-verify must be true or false");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("d", "- just\n- a list\n")))
+        .hasMessageContaining("must be a mapping");
+  }
+
+  @Test
+  void entriesNeedUniqueNames() throws Exception {
+    assertThatThrownBy(() -> KubeconfigFile.read(write("a", "users:\n- user: {token: x}\n")))
+        .hasMessageContaining("users[0].name is missing");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("b", "users:\n- name: a\n  user: {token: x}\n- name: a\n  user: {token: y}\n")))
+        .hasMessageContaining("users[1].name is a, which is defined twice in this file");
+  }
+
+  @Test
+  void badBase64NamesTheFieldWithTheEntryName() throws Exception {
+    Path f = write("config", """
+        users:
+        - name: alice
+          user:
+            client-certificate-data: aGVsbG8=
+            client-key-data: "not*base64!!secret"
+        """);
+
+    assertThatThrownBy(() -> KubeconfigFile.read(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ": users[alice].client-key-data is not valid base64")
+        .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("users[alice].client-key-data"))
+        .satisfies(e -> assertThat(((ConfigException) e).source()).isEqualTo(f.toString()));
+  }
+
+  @Test
+  void base64MayBeWrappedOverLines() throws Exception {
+    String pem = "-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n";
+    String b64 = TestCerts.b64(pem);
+    String wrapped = b64.substring(0, 10) + "\n  " + b64.substring(10);
+    Path f = write("config", "clusters:\n- name: c\n  cluster:\n    certificate-authority-data: |\n      "
+        + wrapped.replace("\n  ", "\n      ") + "\n");
+
+    assertThat(KubeconfigFile.read(f).clusters().get("c").certificateAuthorityData()).contains(pem);
+  }
+
+  @Test
+  void notAKubeconfigIsSaidSo() throws Exception {
+    assertThatThrownBy(() -> KubeconfigFile.read(write("pod", "apiVersion: v1\nkind: Pod\n")))
+        .hasMessageContaining("kind is Pod, not Config");
+    assertThatThrownBy(() -> KubeconfigFile.read(dir))
+        .hasMessageContaining("is a directory");
+    assertThatThrownBy(() -> KubeconfigFile.read(dir.resolve("nope")))
+        .hasMessage(dir.resolve("nope") + " does not exist");
+  }
+
+  @Test
+  void execCommandWithASlashResolvesAgainstTheKubeconfigDirectoryAndABareNameDoesNot() throws Exception {
+    Path f = write("sub/config", """
+        users:
+        - name: rel
+          user:
+            exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/plugin, interactiveMode: Never}
+        - name: bare
+          user:
+            exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token]}
+        - name: abs
+          user:
+            exec: {apiVersion: client.authentication.k8s.io/v1, command: /usr/bin/plugin, interactiveMode: Always}
+        """);
+
+    KubeconfigFile kc = KubeconfigFile.read(f);
+
+    assertThat(kc.users().get("rel").exec().orElseThrow().command()).isEqualTo(dir.resolve("sub/bin/plugin").toString());
+    ExecConfig bare = kc.users().get("bare").exec().orElseThrow();
+    assertThat(bare.command()).isEqualTo("aws");
+    assertThat(bare.args()).containsExactly("eks", "get-token");
+    assertThat(bare.interactiveMode()).isEqualTo(ExecConfig.InteractiveMode.IF_AVAILABLE); // v1beta1 default
+    assertThat(kc.users().get("abs").exec().orElseThrow().command()).isEqualTo("/usr/bin/plugin");
+  }
+
+  @Test
+  void execConfigIsValidatedLikeKubectl() throws Exception {
+    assertThatThrownBy(() -> KubeconfigFile.read(write("a", "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: x}\n")))
+        .hasMessageContaining("users[u].exec.interactiveMode is missing");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("b", "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1alpha1, command: x}\n")))
+        .hasMessageContaining("users[u].exec.apiVersion is client.authentication.k8s.io/v1alpha1, which Kubernetes removed");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("c", "users:\n- name: u\n  user:\n    exec: {command: x}\n")))
+        .hasMessageContaining("users[u].exec.apiVersion is missing");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("d", "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never}\n")))
+        .hasMessageContaining("users[u].exec.command is missing");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("e", "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Sometimes}\n")))
+        .hasMessageContaining("users[u].exec.interactiveMode is Sometimes; must be Never, IfAvailable or Always");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("f", "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Never, env: [{value: v}]}\n")))
+        .hasMessageContaining("users[u].exec.env[0].name is missing");
+  }
+
+  @Test
+  void userToStringNamesMethodsNeverValues() throws Exception {
+    Path f = write("config", """
+        users:
+        - name: alice
+          user:
+            token: tok-SECRET
+            client-certificate-data: aGVsbG8=
+            client-key-data: S0VZLVNFQ1JFVA==
+        - name: bob
+          user:
+            username: bob
+            password: pw-SECRET
+            exec:
+              apiVersion: client.authentication.k8s.io/v1
+              command: x
+              interactiveMode: Never
+              env: [{name: API_KEY, value: env-SECRET}]
+        - name: carol
+          user:
+            auth-provider: {name: oidc, config: {id-token: idt-SECRET}}
+        """);
+
+    KubeconfigFile kc = KubeconfigFile.read(f);
+
+    assertThat(kc.toString()).doesNotContain("SECRET").doesNotContain("S0VZ");
+    assertThat(kc.users().get("alice").toString()).contains("token", "client certificate");
+  }
+}
