@@ -1,5 +1,6 @@
 package dev.kapi.cli.demo;
 
+import dev.kapi.testing.AdminClient;
 import dev.kapi.testing.ApiServer;
 import dev.kapi.testing.EnvtestBinaries;
 import dev.kapi.testing.PodView;
@@ -97,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
         + "so the other containers just talk to localhost.");
     int p = portOrFree(port);
     c.command("kapi proxy --port=" + p + "     # the Pod's env + " + pod.directory());
-    KapiProcess proxy = KapiProcess.startProxy(root, pod.envWithDirectory(), List.of("--port=" + p),
+    KapiProcess proxy = KapiProcess.startProxy(pod.envWithDirectory(), List.of("--port=" + p),
         workDir.resolve("kapi-proxy.log"));
     started.add(proxy);
     String address = proxy.awaitServing(Duration.ofSeconds(60));
@@ -146,7 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
     c.heading("Without the proxy: kapi get --raw");
     c.say("The same read straight from the Pod, with the in-cluster config (the seed's curl in one word).");
     c.command("kapi get --raw /apis/batch/v1");
-    KapiProcess.Result raw = KapiProcess.run(root, pod.envWithDirectory(), List.of("get", "--raw", "/apis/batch/v1"));
+    KapiProcess.Result raw = KapiProcess.run(pod.envWithDirectory(), List.of("get", "--raw", "/apis/batch/v1"));
     c.response(raw.exitCode() == 0 ? 200 : raw.exitCode(), raw.exitCode() == 0 ? raw.stdout() : raw.stderr(), 12);
 
     if (keep) {
@@ -166,7 +167,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void awaitRejected(ApiServer api, String token) throws Exception {
-    HttpClient direct = HttpClient.newBuilder().sslContext(api.admin().sslContext()).version(HttpClient.Version.HTTP_1_1).build();
+    // trust the cluster CA but present no client certificate: the bearer token alone must authenticate
+    HttpClient direct = HttpClient.newBuilder().sslContext(AdminClient.sslContext(api.pki().ca().certificate(), null))
+        .version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       int code = direct.send(HttpRequest.newBuilder(api.url().resolve("/api")).header("Authorization", "Bearer " + token)

@@ -30,8 +30,13 @@ final class KapiProcess implements AutoCloseable {
     reader.start();
   }
 
-  static Path launcher(Path root) {
-    return root.resolve("kapi");
+  /**
+   * {@code kapi} as a command line: this very JVM binary and classpath, so the demo runs the same build it is
+   * part of (from ./kapi or from a test) without going back through the launcher's rebuild check.
+   */
+  static List<String> kapiCommand() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.kapi.cli.Main"));
   }
 
   static Map<String, String> podEnvironment(Map<String, String> podEnv) {
@@ -42,8 +47,9 @@ final class KapiProcess implements AutoCloseable {
   }
 
   /** Starts {@code kapi proxy ARGS} and waits for its "Starting to serve on" line. */
-  static KapiProcess startProxy(Path root, Map<String, String> podEnv, List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(launcher(root).toString(), "proxy"));
+  static KapiProcess startProxy(Map<String, String> podEnv, List<String> args, Path log) throws IOException {
+    List<String> cmd = kapiCommand();
+    cmd.add("proxy");
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().clear();
@@ -89,8 +95,8 @@ final class KapiProcess implements AutoCloseable {
   }
 
   /** Runs {@code ./kapi ARGS} to completion with the Pod's environment; returns exit code and output. */
-  static Result run(Path root, Map<String, String> podEnv, List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(launcher(root).toString()));
+  static Result run(Map<String, String> podEnv, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = kapiCommand();
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().clear();
