@@ -10,10 +10,12 @@ import picocli.CommandLine.Command;
     description = "Reach the Kubernetes REST API from inside a Pod: an ambassador proxy, raw reads, discovery.",
     subcommands = {
         VersionCommand.class,
-        NotBuiltYet.Proxy.class,
-        NotBuiltYet.Get.class,
-        NotBuiltYet.ApiResources.class,
-        NotBuiltYet.WhoAmI.class,
+        ProxyCommand.class,
+        GetCommand.class,
+        ApiResourcesCommand.class,
+        ApiVersionsCommand.class,
+        WhoAmICommand.class,
+        CompletionCommand.class,
         dev.kapi.cli.demo.DemoCommand.class,
         CommandLine.HelpCommand.class
     })

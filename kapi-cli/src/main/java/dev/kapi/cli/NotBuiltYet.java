@@ -23,32 +23,4 @@ final class NotBuiltYet {
       return 3;
     }
   }
-
-  @Command(name = "proxy", description = "Run the ambassador proxy (not built yet).")
-  static final class Proxy extends Placeholder {
-    String name() {
-      return "proxy";
-    }
-  }
-
-  @Command(name = "get", description = "Get resources or a raw path (not built yet).")
-  static final class Get extends Placeholder {
-    String name() {
-      return "get";
-    }
-  }
-
-  @Command(name = "api-resources", description = "List the API resources the server has (not built yet).")
-  static final class ApiResources extends Placeholder {
-    String name() {
-      return "api-resources";
-    }
-  }
-
-  @Command(name = "whoami", description = "Show who the credentials authenticate as (not built yet).")
-  static final class WhoAmI extends Placeholder {
-    String name() {
-      return "whoami";
-    }
-  }
 }

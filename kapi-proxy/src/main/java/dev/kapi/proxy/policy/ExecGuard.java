@@ -16,11 +16,14 @@ public final class ExecGuard {
   }
 
   public static PolicyDecision check(RequestInfo r) {
-    if (!r.resourceRequest() || !r.apiGroup().isEmpty()) {
+    if (!r.resourceRequest()) {
       return PolicyDecision.ALLOW;
     }
-    if (r.verb().equals("proxy")) {
+    if (r.verb().equals("proxy")) { // the deprecated /api/v1/proxy/... form, under any prefix
       return deny(r, "the API server's proxy to " + r.resource());
+    }
+    if (!r.apiGroup().isEmpty()) {
+      return PolicyDecision.ALLOW;
     }
     if (r.resource().equals("pods") && POD_SUBRESOURCES.contains(r.subresource())) {
       return deny(r, "pods/" + r.subresource());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code --policy FILE}: what the Pod's other containers may do through the ambassador, as Role-shaped rules,
@@ -16,7 +17,8 @@ import java.util.List;
  * Pod hand its app containers a narrower slice of what the service account may do.
  *
  * <p>File format (YAML or JSON): a Role/ClusterRole object or a bare {@code rules:} document; each rule may add
- * {@code namespaces}. Impersonation headers pass only when a rule allows verb {@code impersonate}.
+ * {@code namespaces}. Rules follow RBAC's matching exactly ({@link PolicyRule}); impersonation headers pass
+ * only when a rule allows verb {@code impersonate} ({@link #decideImpersonation}).
  */
 public final class Policy {
 
@@ -35,30 +37,54 @@ public final class Policy {
     JsonNode doc;
     try {
       doc = YAML.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("policy " + file + ": cannot be read: " + firstLine(e.getMessage()));
+    } catch (IOException | RuntimeException e) {
+      throw new PolicyException("policy " + file + ": cannot be read: " + firstLine(e.getMessage()));
     }
     if (doc == null || !doc.path("rules").isArray()) {
-      throw new IllegalArgumentException("policy " + file + ": needs a \"rules\" list (a Role's rules)");
+      throw new PolicyException("policy " + file + ": needs a \"rules\" list (a Role's rules)");
     }
     List<PolicyRule> rules = new ArrayList<>();
     int i = 0;
     for (JsonNode r : doc.path("rules")) {
       try {
-        PolicyRule rule = YAML.treeToValue(r, PolicyRule.class);
-        if (rule.verbs().isEmpty()) {
-          throw new IllegalArgumentException("has no verbs");
+        if (!r.isObject()) {
+          throw new IllegalArgumentException("is not a mapping");
         }
-        if (rule.resources().isEmpty() && rule.nonResourceURLs().isEmpty()) {
-          throw new IllegalArgumentException("has neither resources nor nonResourceURLs");
-        }
-        rules.add(rule);
-      } catch (IOException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("policy " + file + ": rules[" + i + "] " + firstLine(e.getMessage()));
+        rules.add(validate(YAML.treeToValue(r, PolicyRule.class)));
+      } catch (IOException | RuntimeException e) {
+        throw new PolicyException("policy " + file + ": rules[" + i + "] " + firstLine(e.getMessage()));
       }
       i++;
     }
     return new Policy(rules, file.toString());
+  }
+
+  /**
+   * The checks the API server applies to a Role's rules, plus kapi's {@code namespaces}: a rule that could never
+   * match is a mistake worth a startup error rather than a silent deny at request time.
+   */
+  private static PolicyRule validate(PolicyRule rule) {
+    if (rule.verbs().isEmpty()) {
+      throw new IllegalArgumentException("has no verbs");
+    }
+    if (rule.resources().isEmpty() && rule.nonResourceURLs().isEmpty()) {
+      throw new IllegalArgumentException("has neither resources nor nonResourceURLs");
+    }
+    if (!rule.resources().isEmpty() && !rule.nonResourceURLs().isEmpty()) {
+      throw new IllegalArgumentException("mixes resources and nonResourceURLs (RBAC rules apply to one or the other)");
+    }
+    if (!rule.resources().isEmpty() && rule.apiGroups().isEmpty()) {
+      throw new IllegalArgumentException("has resources but no apiGroups (use [\"\"] for the core group, as in a Role)");
+    }
+    if (!rule.nonResourceURLs().isEmpty() && !(rule.namespaces().isEmpty() && rule.resourceNames().isEmpty())) {
+      throw new IllegalArgumentException("has nonResourceURLs with namespaces or resourceNames, which apply to resources only");
+    }
+    for (String url : rule.nonResourceURLs()) {
+      if (!url.equals("*") && !url.startsWith("/")) {
+        throw new IllegalArgumentException("nonResourceURL \"" + url + "\" must start with / (or be *)");
+      }
+    }
+    return rule;
   }
 
   public PolicyDecision decide(RequestInfo request) {
@@ -70,11 +96,20 @@ public final class Policy {
     return new PolicyDecision.Deny("policy", "kapi policy " + source + " does not allow " + request.describe());
   }
 
-  /** Whether impersonating {@code resource} (users, groups, serviceaccounts, uids, userextras/KEY) as {@code name} is allowed. */
-  public boolean allowsImpersonation(String resource, String name) {
-    RequestInfo r = new RequestInfo(true, "impersonate", "", "apis", resource.equals("serviceaccounts") ? "" : "authentication.k8s.io",
-        "v1", "", resource, "", name, List.of());
-    return rules.stream().anyMatch(rule -> rule.allows(r));
+  /**
+   * Whether the policy lets a request carry these {@code Impersonate-*} headers: each impersonated user, service
+   * account, group, uid and extra value must be allowed as verb {@code impersonate}, checked with the attributes
+   * the API server's impersonation filter checks (see {@link Impersonation}). Headers that are not
+   * {@code Impersonate-*} are ignored, so the whole request header list can be passed.
+   */
+  public PolicyDecision decideImpersonation(Iterable<? extends Map.Entry<String, String>> headers) {
+    for (RequestInfo check : Impersonation.checks(headers)) {
+      if (rules.stream().noneMatch(rule -> rule.allows(check))) {
+        return new PolicyDecision.Deny("policy", "kapi policy " + source + " does not allow " + check.describe()
+            + " (Impersonate-* headers are allowed only by a rule with verb \"impersonate\")");
+      }
+    }
+    return PolicyDecision.ALLOW;
   }
 
   public List<PolicyRule> rules() {

@@ -24,8 +24,7 @@ public record PolicyRule(List<String> apiGroups, List<String> resources, List<St
       return false;
     }
     if (!r.resourceRequest()) {
-      return nonResourceURLs.stream().anyMatch(u -> u.equals("*") || u.equals(r.path())
-          || (u.endsWith("*") && r.path().startsWith(u.substring(0, u.length() - 1))));
+      return nonResourceURLs.stream().anyMatch(u -> nonResourceUrlMatches(u, r.path()));
     }
     if (!nonResourceURLs.isEmpty() && resources.isEmpty()) {
       return false;
@@ -40,14 +39,30 @@ public record PolicyRule(List<String> apiGroups, List<String> resources, List<St
     return allowed.contains("*") || allowed.contains(value);
   }
 
-  /** RBAC's resource matching: {@code *}, {@code pods}, {@code pods/log}, {@code pods/*}, {@code * /scale}. */
+  /**
+   * RBAC's {@code ResourceMatches}: {@code *}, an exact {@code pods} or {@code pods/log}, or {@code *}{@code /scale}
+   * for a subresource of any resource. RBAC has no {@code pods/*} form, so neither has kapi: such a rule matches
+   * only a subresource literally named {@code *}, here as upstream.
+   */
   private static boolean resourceMatches(String rule, RequestInfo r) {
     if (rule.equals("*") || rule.equals(r.qualifiedResource())) {
       return true;
     }
-    if (r.subresource().isEmpty()) {
+    return !r.subresource().isEmpty() && rule.equals("*/" + r.subresource());
+  }
+
+  /** RBAC's {@code NonResourceURLMatches}: {@code *}, exact, or a prefix ending in {@code *}. */
+  private static boolean nonResourceUrlMatches(String rule, String path) {
+    if (rule.equals("*") || rule.equals(path)) {
+      return true;
+    }
+    if (!rule.endsWith("*")) {
       return false;
     }
-    return rule.equals(r.resource() + "/*") || rule.equals("*/" + r.subresource());
+    int end = rule.length();
+    while (end > 0 && rule.charAt(end - 1) == '*') {
+      end--; // Go's strings.TrimRight(rule, "*")
+    }
+    return path.startsWith(rule.substring(0, end));
   }
 }

@@ -28,7 +28,8 @@ public record RequestInfo(boolean resourceRequest, String verb, String path, Str
     if (!resourceRequest) {
       return verb + " on non-resource URL " + path;
     }
-    StringBuilder b = new StringBuilder(verb).append(" resource \"").append(qualifiedResource()).append('"');
+    StringBuilder b = new StringBuilder(verb.isEmpty() ? "(a method with no RBAC verb)" : verb)
+        .append(" resource \"").append(qualifiedResource()).append('"');
     b.append(" in API group \"").append(apiGroup).append('"');
     if (!name.isEmpty()) {
       b.append(" named \"").append(name).append('"');

@@ -1,30 +1,54 @@
 package dev.kapi.proxy.policy;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Derives {@link RequestInfo} from method, canonical path and decoded query the way the API server's
+ * Derives {@link RequestInfo} from method, canonical path and query the way the API server's
  * {@code requestinfo.go} does, so a local rule means what the same RBAC rule would mean upstream.
+ *
+ * <p>Where kapi and the server could read a request differently, the difference is a policy bypass, so the
+ * details follow the server exactly: the HTTP method is case-sensitive; {@code watch} is true for any first value
+ * but {@code 0} and {@code false} (case-insensitive; {@code ?watch=yes} and a bare {@code ?watch} are watches);
+ * the query is read as Go reads it ({@link GoQuery}); a list's name comes from a {@code metadata.name} field
+ * selector only when the server's own selector parser would find it and the name is a valid path segment; the
+ * {@code proxy} special verb has no subresource.
  */
 public final class RequestInfoParser {
 
   private static final Set<String> API_PREFIXES = Set.of("api", "apis");
+  private static final Set<String> GROUPLESS_API_PREFIXES = Set.of("api");
+  private static final Set<String> SPECIAL_VERBS = Set.of("proxy", "watch");
+  private static final Set<String> SPECIAL_VERBS_NO_SUBRESOURCES = Set.of("proxy");
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
   private RequestInfoParser() {
   }
 
   /**
-   * @param method HTTP method
-   * @param path   canonical, decoded path starting with {@code /}
-   * @param query  decoded query parameters (first value each)
+   * @param method   HTTP method, as sent (case-sensitive, as in Go)
+   * @param path     canonical, decoded path starting with {@code /}
+   * @param rawQuery the query string exactly as it is forwarded upstream (without {@code ?}), or null
+   */
+  public static RequestInfo parse(String method, String path, String rawQuery) {
+    return derive(method, path, GoQuery.parse(rawQuery));
+  }
+
+  /**
+   * @param query decoded query parameters, one value each (tests and callers that already hold decoded values;
+   *              the proxy passes the raw query to {@link #parse(String, String, String)})
    */
   public static RequestInfo parse(String method, String path, Map<String, String> query) {
+    return derive(method, path, query.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()), (a, b) -> a)));
+  }
+
+  private static RequestInfo derive(String method, String path, Map<String, List<String>> query) {
     String httpVerb = method.toLowerCase(Locale.ROOT);
     List<String> parts = split(path);
     if (parts.size() < 3 || !API_PREFIXES.contains(parts.get(0))) {
@@ -33,7 +57,7 @@ public final class RequestInfoParser {
     String prefix = parts.get(0);
     List<String> current = parts.subList(1, parts.size());
     String group = "";
-    if (prefix.equals("apis")) {
+    if (!GROUPLESS_API_PREFIXES.contains(prefix)) {
       if (current.size() < 3) {
         return nonResource(httpVerb, path); // /apis/group/version is discovery
       }
@@ -44,84 +68,81 @@ public final class RequestInfoParser {
     current = current.subList(1, current.size());
 
     String verb;
-    boolean special = false;
-    switch (method.toUpperCase(Locale.ROOT)) {
-      case "POST" -> verb = "create";
-      case "GET", "HEAD" -> verb = "get";
-      case "PUT" -> verb = "update";
-      case "PATCH" -> verb = "patch";
-      case "DELETE" -> verb = "delete";
-      default -> verb = httpVerb;
-    }
-    // deprecated /api/v1/watch/... and /api/v1/proxy/... forms
-    if (!current.isEmpty() && (current.get(0).equals("watch") || current.get(0).equals("proxy"))) {
+    boolean verbFromMethod = true;
+    if (SPECIAL_VERBS.contains(current.get(0))) {
       verb = current.get(0);
-      special = true;
+      verbFromMethod = false;
       current = current.subList(1, current.size());
       if (current.isEmpty()) {
+        // the server fails such a request ("unable to determine kind and namespace"); nothing to match
         return new RequestInfo(true, verb, path, prefix, group, version, "", "", "", "", List.of());
       }
+    } else {
+      verb = switch (method) {
+        case "POST" -> "create";
+        case "GET", "HEAD" -> "get";
+        case "PUT" -> "update";
+        case "PATCH" -> "patch";
+        case "DELETE" -> "delete";
+        default -> "";
+      };
     }
 
     String namespace = "";
-    if (current.get(0).equals("namespaces")) {
-      if (current.size() > 1) {
-        namespace = current.get(1);
-        if (current.size() > 2 && !NAMESPACE_SUBRESOURCES.contains(current.get(2))) {
-          current = current.subList(2, current.size());
-        }
+    if (current.get(0).equals("namespaces") && current.size() > 1) {
+      namespace = current.get(1);
+      if (current.size() > 2 && !NAMESPACE_SUBRESOURCES.contains(current.get(2))) {
+        current = current.subList(2, current.size());
       }
     }
     String resource = current.get(0);
     String name = current.size() >= 2 ? current.get(1) : "";
-    String subresource = current.size() >= 3 ? current.get(2) : "";
+    String subresource = current.size() >= 3 && !SPECIAL_VERBS_NO_SUBRESOURCES.contains(verb) ? current.get(2) : "";
     List<String> rest = current.size() > 3 ? List.copyOf(current.subList(3, current.size())) : List.of();
-    if (!special && name.isEmpty() && verb.equals("get")) {
-      verb = "true".equals(query.get("watch")) || "1".equals(query.get("watch")) ? "watch" : "list";
-      String fieldSelector = query.get("fieldSelector");
-      if (fieldSelector != null) {
-        String exact = exactName(fieldSelector);
-        if (exact != null) {
-          name = exact;
-        }
-      }
+
+    if (name.isEmpty() && verb.equals("get")) {
+      verb = isWatch(query) ? "watch" : "list";
+      name = first(query, "fieldSelector")
+          .flatMap(s -> FieldSelector.requiresExactMatch(s, "metadata.name"))
+          .filter(RequestInfoParser::isValidPathSegmentName)
+          .orElse("");
     }
-    if (!special && name.isEmpty() && verb.equals("delete")) {
+    if (name.isEmpty() && verb.equals("delete")) {
       verb = "deletecollection";
     }
     return new RequestInfo(true, verb, path, prefix, group, version, namespace, resource, subresource, name, rest);
+  }
+
+  /** apimachinery's bool conversion: present and not {@code 0}/{@code false} means true. */
+  private static boolean isWatch(Map<String, List<String>> query) {
+    return first(query, "watch").map(v -> !(v.equals("0") || v.equalsIgnoreCase("false"))).orElse(false);
+  }
+
+  private static Optional<String> first(Map<String, List<String>> query, String key) {
+    List<String> values = query.get(key);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** apimachinery's {@code IsValidPathSegmentName}, plus no U+FFFD: a name kapi could not decode exactly is no name. */
+  private static boolean isValidPathSegmentName(String name) {
+    return !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('%') < 0
+        && name.indexOf('\uFFFD') < 0;
   }
 
   private static RequestInfo nonResource(String httpVerb, String path) {
     return new RequestInfo(false, httpVerb, path, "", "", "", "", "", "", "", List.of());
   }
 
-  /** {@code metadata.name=x} (or {@code ==}) as the only term of a field selector. */
-  private static String exactName(String selector) {
-    if (selector.contains(",")) {
-      for (String term : selector.split(",")) {
-        String n = exactName(term);
-        if (n != null) {
-          return n;
-        }
-      }
-      return null;
-    }
-    for (String op : new String[] {"==", "="}) {
-      int i = selector.indexOf(op);
-      if (i > 0 && selector.substring(0, i).strip().equals("metadata.name") && !selector.contains("!=")) {
-        String v = selector.substring(i + op.length()).strip();
-        return v.isEmpty() ? null : v;
-      }
-    }
-    return null;
-  }
-
+  /** Go's {@code strings.Split(strings.Trim(path, "/"), "/")}: every leading and trailing slash trimmed. */
   private static List<String> split(String path) {
-    String p = path.startsWith("/") ? path.substring(1) : path;
-    if (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
+    int from = 0;
+    int to = path.length();
+    while (from < to && path.charAt(from) == '/') {
+      from++;
     }
-    return p.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(p.split("/", -1)));
+    while (to > from && path.charAt(to - 1) == '/') {
+      to--;
+    }
+    return from == to ? List.of() : Arrays.asList(path.substring(from, to).split("/", -1));
   }
 }

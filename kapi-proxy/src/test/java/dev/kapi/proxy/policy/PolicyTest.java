@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,20 +86,79 @@ class PolicyTest {
   @Test
   void impersonationOnlyWhenARuleAllowsIt(@TempDir Path dir) throws Exception {
     Policy none = policy(dir, "rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]");
-    Policy some = policy(dir, "rules: [{apiGroups: [''], resources: [serviceaccounts], verbs: [impersonate], resourceNames: [bot]}]");
+    Policy some = policy(dir, """
+        rules:
+        - {apiGroups: [''], resources: [serviceaccounts], verbs: [impersonate], resourceNames: [bot], namespaces: [apps]}
+        - {apiGroups: [''], resources: [groups], verbs: [impersonate], resourceNames: [readers]}
+        """);
+    var asBot = List.of(Map.entry("Impersonate-User", "system:serviceaccount:apps:bot"));
 
-    assertThat(none.allowsImpersonation("serviceaccounts", "bot")).isFalse();
-    assertThat(some.allowsImpersonation("serviceaccounts", "bot")).isTrue();
-    assertThat(some.allowsImpersonation("serviceaccounts", "admin")).isFalse();
+    assertThat(none.decideImpersonation(asBot).allowed()).isFalse();
+    assertThat(some.decideImpersonation(asBot).allowed()).isTrue();
+    assertThat(some.decideImpersonation(List.of(Map.entry("impersonate-user", "system:serviceaccount:other:bot"))).allowed())
+        .as("same name, other namespace").isFalse();
+    assertThat(some.decideImpersonation(List.of(Map.entry("Impersonate-User", "system:serviceaccount:apps:admin"))).allowed())
+        .isFalse();
+    assertThat(some.decideImpersonation(List.of(Map.entry("Impersonate-User", "bot"))).allowed())
+        .as("a plain user named bot is a users check, not serviceaccounts").isFalse();
+    assertThat(some.decideImpersonation(List.of(asBot.get(0), Map.entry("Impersonate-Group", "readers"))).allowed()).isTrue();
+    PolicyDecision extraGroup = some.decideImpersonation(List.of(asBot.get(0), Map.entry("Impersonate-Group", "system:masters")));
+    assertThat(extraGroup).isInstanceOfSatisfying(PolicyDecision.Deny.class, d -> assertThat(d.message())
+        .contains("impersonate resource \"groups\" in API group \"\" named \"system:masters\""));
+    assertThat(some.decideImpersonation(List.of(asBot.get(0), Map.entry("Impersonate-Extra-Scopes", "x"))).allowed()).isFalse();
+    assertThat(none.decideImpersonation(List.of(Map.entry("Accept", "application/json"))).allowed())
+        .as("no impersonation at all").isTrue();
+  }
+
+  @Test
+  void rulesMatchExactlyAsRbacDoesIncludingItsWildcards(@TempDir Path dir) throws Exception {
+    Policy p = policy(dir, """
+        rules:
+        - {apiGroups: [''], resources: ['pods/*'], verbs: ['*']}
+        - {apiGroups: ['*'], resources: ['*/status'], verbs: [get]}
+        - {nonResourceURLs: ['/healthz/**'], verbs: [get]}
+        """);
+
+    assertThat(p.decide(req("GET", "/api/v1/namespaces/a/pods/p/log", null)).allowed())
+        .as("RBAC has no resource/* form; kapi does not invent one").isFalse();
+    assertThat(p.decide(req("GET", "/apis/apps/v1/namespaces/a/deployments/d/status", null)).allowed()).isTrue();
+    assertThat(p.decide(req("GET", "/apis/apps/v1/namespaces/a/deployments/d", null)).allowed()).isFalse();
+    assertThat(p.decide(req("GET", "/healthz/etcd", null)).allowed()).as("trailing stars trimmed as Go's TrimRight").isTrue();
+  }
+
+  @Test
+  void aWatchSpelledAnyWayTheServerAcceptsNeedsTheWatchVerb(@TempDir Path dir) throws Exception {
+    Policy listOnly = policy(dir, "rules: [{apiGroups: [''], resources: [configmaps], verbs: [list]}]");
+
+    for (String query : new String[] {"watch=true", "watch=1", "watch=yes", "watch=", "watch", "watch=TRUE", "watch=0x1",
+        "watch=1&watch=0", "a=%zz&watch=1"}) {
+      assertThat(listOnly.decide(RequestInfoParser.parse("GET", "/api/v1/namespaces/a/configmaps", query)).allowed())
+          .as(query).isFalse();
+    }
+    for (String query : new String[] {"watch=false", "watch=0", "watch=False", "watch=1;x=y", "watch=%zz", "watch=0&watch=1"}) {
+      assertThat(listOnly.decide(RequestInfoParser.parse("GET", "/api/v1/namespaces/a/configmaps", query)).allowed())
+          .as(query).isTrue();
+    }
   }
 
   @Test
   void malformedPolicyFilesAreNamedWithTheRule(@TempDir Path dir) {
-    assertThatThrownBy(() -> policy(dir, "kind: Role\n")).hasMessageContaining("needs a \"rules\" list");
+    assertThatThrownBy(() -> policy(dir, "kind: Role\n")).isInstanceOf(PolicyException.class)
+        .hasMessageContaining("needs a \"rules\" list");
     assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [pods]}]")).hasMessageContaining("rules[0] has no verbs");
     assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [pods], verbs: [get], verb: [x]}]"))
         .hasMessageContaining("rules[0]");
     assertThatThrownBy(() -> policy(dir, "rules: [ {")).hasMessageContaining("cannot be read");
+    assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [pods], verbs: [get]}, null]"))
+        .hasMessageContaining("rules[1] is not a mapping");
+    assertThatThrownBy(() -> policy(dir, "rules: [{resources: [pods], verbs: [get]}]"))
+        .as("a Role rule without apiGroups matches nothing: an error, not a silent deny").hasMessageContaining("no apiGroups");
+    assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [pods], nonResourceURLs: [/api], verbs: [get]}]"))
+        .hasMessageContaining("mixes resources and nonResourceURLs");
+    assertThatThrownBy(() -> policy(dir, "rules: [{nonResourceURLs: [/api], namespaces: [a], verbs: [get]}]"))
+        .hasMessageContaining("apply to resources only");
+    assertThatThrownBy(() -> policy(dir, "rules: [{nonResourceURLs: [api], verbs: [get]}]")).hasMessageContaining("must start with /");
+    assertThatThrownBy(() -> Policy.load(dir.resolve("missing.yaml"))).hasMessageContaining("cannot be read");
   }
 
   @Test
@@ -109,7 +169,12 @@ class PolicyTest {
         "/api/v1/proxy/namespaces/a/pods/p"}) {
       assertThat(ExecGuard.check(req("GET", path, null))).as(path).isInstanceOf(PolicyDecision.Deny.class);
     }
+    assertThat(ExecGuard.check(req("GET", "/apis/g/v1/proxy/namespaces/a/pods/p", null))).isInstanceOf(PolicyDecision.Deny.class);
+    assertThat(ExecGuard.check(req("POST", "/api/v1/namespaces/a/pods/p/exec", null)))
+        .isInstanceOfSatisfying(PolicyDecision.Deny.class, d -> assertThat(d.message()).contains("pods/exec").contains("--deny-exec"));
     assertThat(ExecGuard.check(req("GET", "/api/v1/namespaces/a/pods/p/log", null)).allowed()).isTrue();
+    assertThat(ExecGuard.check(req("GET", "/api/v1/namespaces/a/services/s", null)).allowed()).isTrue();
+    assertThat(ExecGuard.check(req("GET", "/apis/apps/v1/namespaces/a/deployments/exec", null)).allowed()).isTrue();
     assertThat(ExecGuard.check(req("GET", "/api/v1/namespaces/a/pods/executor", null)).allowed()).isTrue();
   }
 }

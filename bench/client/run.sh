@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Client benchmark: kapi-client vs fabric8 kubernetes-client vs the official Java client (and plain java.net.http for
+# the first response), all against one real kube-apiserver + etcd started here (kapi-testing's launcher).
+#   bench/client/run.sh [RUNS]   (RUNS fresh JVMs per client for the first response; default 7)
+# Needs: ./mvnw -o install of kapi-config/kapi-client/kapi-testing, Maven Central the first time, envtest binaries.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+RUNS=${1:-7}
+WORK=$(mktemp -d /tmp/kapi-client-bench.XXXXXX)
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+export KAPI_ENVTEST_BIN=${KAPI_ENVTEST_BIN:-$(bash "$ROOT/scripts/envtest-binaries.sh" | tail -n1)}
+
+(cd "$HERE" && "$ROOT/mvnw" -B -q package && rm -f */target/app.jsa)
+
+"$JAVA" -cp "$HERE/launcher/target/classes:$HERE/launcher/target/lib/*" bench.ApiServerLauncher "$WORK/api" > "$WORK/launcher.log" 2>&1 &
+LAUNCHER=$!
+trap 'kill $LAUNCHER 2>/dev/null; wait $LAUNCHER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do [ -f "$WORK/api/ready" ] && break; sleep 1; done
+[ -f "$WORK/api/ready" ] || { echo "API server did not start: $(tail -5 "$WORK/launcher.log")" >&2; exit 1; }
+KC="$WORK/api/bench.kubeconfig"
+NS=bench
+cpath() { echo "$HERE/$1/target/classes:$HERE/$1/target/lib/*"; }
+"$JAVA" -cp "$(cpath kapi)" bench.Bench seed "$KC" "$NS" 2500
+
+python3 "$HERE/measure.py" "$HERE" "$KC" "$NS" "$RUNS" "$JAVA"

@@ -1,0 +1,272 @@
+package dev.kapi.cli;
+
+import dev.kapi.config.ClusterConfig;
+import dev.kapi.config.ConfigFlags;
+import dev.kapi.config.ConfigLoader;
+import dev.kapi.proxy.FilterRules;
+import dev.kapi.proxy.GoDurations;
+import dev.kapi.proxy.Listen;
+import dev.kapi.proxy.ProxyConfig;
+import dev.kapi.proxy.OperationsConfig;
+import dev.kapi.proxy.ProxyServer;
+import dev.kapi.proxy.lifecycle.GracefulShutdown;
+import dev.kapi.proxy.observe.AsyncLineWriter;
+import dev.kapi.proxy.observe.LineSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kapi proxy}: kubectl proxy's flags and defaults, plus {@code --token-file}, {@code --read-only} and
+ * {@code --allow-impersonation}. With no connection flags inside a Pod it uses the in-cluster config, with the
+ * token file re-read when the kubelet rotates it. Prints {@code Starting to serve on HOST:PORT} once listening and
+ * runs until terminated.
+ */
+@Command(name = "proxy", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = {"Run a proxy to the Kubernetes API server, as kubectl proxy does: requests to localhost are "
+        + "forwarded with the Pod's credentials, filtered, and streamed.",
+        "Inside a Pod no flags are needed: the service account's token (re-read on rotation) and CA are used."})
+public final class ProxyCommand implements Callable<Integer> {
+
+  @Option(names = {"-p", "--port"}, defaultValue = "8001",
+      description = "The port on which to run the proxy. Set to 0 to pick a random port. (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--address", defaultValue = ProxyConfig.DEFAULT_ADDRESS,
+      description = "The IP address on which to serve on. (default: ${DEFAULT-VALUE})")
+  String address;
+
+  @Option(names = "--accept-paths", defaultValue = FilterRules.DEFAULT_ACCEPT_PATHS,
+      description = "Regular expression for paths that the proxy should accept. (default: ${DEFAULT-VALUE})")
+  String acceptPaths;
+
+  @Option(names = "--reject-paths", defaultValue = FilterRules.DEFAULT_REJECT_PATHS,
+      description = "Regular expression for paths that the proxy should reject. Paths specified here will be "
+          + "rejected even accepted by --accept-paths. (default: ${DEFAULT-VALUE})")
+  String rejectPaths;
+
+  @Option(names = "--accept-hosts", defaultValue = FilterRules.DEFAULT_ACCEPT_HOSTS,
+      description = "Regular expression for hosts that the proxy should accept, matched against the Host header "
+          + "without its port (IPv6 brackets kept). (default: ${DEFAULT-VALUE})")
+  String acceptHosts;
+
+  @Option(names = "--reject-methods", defaultValue = FilterRules.DEFAULT_REJECT_METHODS,
+      description = "Regular expression for HTTP methods that the proxy should reject (example "
+          + "--reject-methods='POST,PUT,PATCH'). (default: ${DEFAULT-VALUE})")
+  String rejectMethods;
+
+  @Option(names = "--api-prefix", defaultValue = ProxyConfig.DEFAULT_API_PREFIX,
+      description = "Prefix to serve the proxied API under. (default: ${DEFAULT-VALUE})")
+  String apiPrefix;
+
+  @Option(names = {"-w", "--www"}, defaultValue = "",
+      description = "Also serve static files from the given directory under the specified prefix.")
+  String www;
+
+  @Option(names = {"-P", "--www-prefix"}, defaultValue = ProxyConfig.DEFAULT_WWW_PREFIX,
+      description = "Prefix to serve static files under, if static file directory is specified. "
+          + "(default: ${DEFAULT-VALUE})")
+  String wwwPrefix;
+
+  @Option(names = "--disable-filter", arity = "0..1", defaultValue = "false",
+      description = "If true, disable request filtering in the proxy. This is dangerous, and can leave you "
+          + "vulnerable to XSRF attacks, when used with an accessible port.")
+  boolean disableFilter;
+
+  @Option(names = {"-u", "--unix-socket"}, defaultValue = "",
+      description = "Unix socket on which to run the proxy (created readable and writable by its owner only).")
+  String unixSocket;
+
+  @Option(names = "--keepalive", defaultValue = "0s",
+      description = "TCP keep-alive period for connections to the API server: probes start after this much idle "
+          + "time and repeat at this interval. 0 uses 30s (client-go's dialer default); a negative value disables "
+          + "keep-alive. (default: ${DEFAULT-VALUE})")
+  String keepalive;
+
+  @Option(names = "--append-server-path", arity = "0..1", defaultValue = "false",
+      description = "If true, enables automatic path appending of the kube context server path to each request.")
+  boolean appendServerPath;
+
+  @Option(names = "--read-only", arity = "0..1", defaultValue = "false",
+      description = "Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.")
+  boolean readOnly;
+
+  @Option(names = "--allow-impersonation", arity = "0..1", defaultValue = "false",
+      description = "Pass Impersonate-*, X-Remote-* and WebSocket bearer-token subprotocols through to the API "
+          + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.")
+  boolean allowImpersonation;
+
+  // ---- connection flags, as kubectl's
+
+  @Option(names = "--kubeconfig", description = "Path to the kubeconfig file to use.")
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "The name of the kubeconfig context to use.")
+  String context;
+
+  @Option(names = "--cluster", description = "The name of the kubeconfig cluster to use.")
+  String cluster;
+
+  @Option(names = "--user", description = "The name of the kubeconfig user to use.")
+  String user;
+
+  @Option(names = {"-s", "--server"}, description = "The address and port of the Kubernetes API server.")
+  String server;
+
+  @Option(names = "--token", description = "Bearer token for authentication to the API server (never re-read).")
+  String token;
+
+  @Option(names = "--token-file", description = "File holding the bearer token; re-read when it changes "
+      + "(the default inside a Pod).")
+  Path tokenFile;
+
+  @Option(names = "--certificate-authority", description = "Path to a cert file for the certificate authority.")
+  Path certificateAuthority;
+
+  @Option(names = "--client-certificate", description = "Path to a client certificate file for TLS.")
+  Path clientCertificate;
+
+  @Option(names = "--client-key", description = "Path to a client key file for TLS.")
+  Path clientKey;
+
+  @Option(names = "--insecure-skip-tls-verify", arity = "0..1", defaultValue = "false",
+      description = "If true, the server's certificate will not be checked for validity.")
+  boolean insecureSkipTlsVerify;
+
+  @Option(names = "--tls-server-name", description = "Server name to use for server certificate validation.")
+  String tlsServerName;
+
+  @Mixin
+  OperationsOptions operations; // admin listener, access log, limits, shutdown: docs/operations.md
+
+  /** {@code kapi proxy} on its own (Main's fast path), named and erroring as it does under {@code kapi}. */
+  static picocli.CommandLine commandLine() {
+    if (System.getProperty("picocli.converters.excludes") == null) {
+      // none of this command's options is a date, time or SQL type; registering their converters reflectively
+      // loads java.sql and java.time classes at every start
+      System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
+    }
+    picocli.CommandLine cl = new picocli.CommandLine(new ProxyCommand());
+    cl.setCommandName("kapi proxy");
+    cl.setExecutionExceptionHandler(new OneLineErrors());
+    cl.setParameterExceptionHandler((e, args) -> {
+      // one line, as for every other usage error of this command (exit 2, like kubectl's flag errors)
+      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see 'kapi proxy --help')");
+      return 2;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    // Netty records JFR events for its buffer chunks unless told not to; registering the event types costs start-up
+    // time and memory, and nobody records them here (set the property to true to get them back)
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
+    // Netty's buffer-leak sampling touches every message on every hop; it is a debugging aid (set
+    // -Dio.netty.leakDetection.level=simple or paranoid to use it), not something a production proxy should pay for
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
+    Thread warmUp = new Thread(ProxyServer::prepare, "kapi-proxy-prepare");
+    warmUp.setDaemon(true);
+    warmUp.start(); // overlaps with reading the configuration below (token, CA, kubeconfig)
+    ProxyConfig config = config();
+    operations.applyLogLevel();
+    Optional<AsyncLineWriter> accessLog = operations.accessLog
+        ? Optional.of(LineSink.async(System.out, "kapi-access-log")) : Optional.empty();
+    OperationsConfig ops = operations.toConfig(accessLog.map(w -> w));
+    ProxyServer server = ProxyServer.start(config, ops);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kapi-proxy-shutdown"));
+    GracefulSignals signals = GracefulSignals.install(server, operations.shutdownGrace);
+    System.err.println(startupLine(server, ops));
+    System.out.println("Starting to serve on " + server.servingOn());
+    System.out.flush();
+    server.awaitClosed();
+    signals.started().ifPresent(done -> {
+      GracefulShutdown.Summary s = done.join();
+      System.err.println("kapi proxy: shut down in " + s.took().toMillis() + " ms: " + s.drained()
+          + " connections finished, " + (s.forced() + s.tunnelsForced()) + " closed at the deadline");
+    });
+    accessLog.ifPresent(AsyncLineWriter::close);
+    return 0;
+  }
+
+  /** The effective configuration in one line on stderr; names credentials by their source, never their value. */
+  private String startupLine(ProxyServer server, OperationsConfig ops) {
+    ProxyConfig c = server.config();
+    String filter = c.filter().isEmpty() ? "disabled" : "accept-paths=" + acceptPaths + " reject-paths=" + rejectPaths
+        + " accept-hosts=" + acceptHosts + " reject-methods=" + rejectMethods;
+    return "kapi proxy: serving on " + server.servingOn() + " for " + c.cluster() + "; filter " + filter
+        + "; api-prefix " + c.apiPrefix() + (c.www().isPresent() ? "; www " + c.www().get() + " at " + c.wwwPrefix() : "")
+        + "; read-only " + c.readOnly() + "; allow-impersonation " + c.allowImpersonation()
+        + "; " + ops.describe().replace("admin " + ops.admin().map(a -> a.getHostString() + ":" + a.getPort())
+            .orElse("off"), "admin " + server.adminAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse("off"))
+        + "; log-level " + operations.logLevel;
+  }
+
+  /** Flags → one immutable configuration; usage errors exit 2 with one line, as the issue and kubectl want. */
+  ProxyConfig config() {
+    Listen listen;
+    if (!unixSocket.isEmpty()) {
+      if (port != ProxyConfig.DEFAULT_PORT) {
+        throw new ExitCodeException(2, "cannot set --unix-socket and --port at the same time");
+      }
+      listen = Listen.unix(Path.of(unixSocket));
+    } else {
+      if (port < 0 || port > 65535) {
+        throw new ExitCodeException(2, "--port must be between 0 and 65535, got " + port);
+      }
+      listen = Listen.tcp(address, port);
+    }
+    Duration keepAlive = GoDurations.parse(keepalive)
+        .orElseThrow(() -> new ExitCodeException(2, "--keepalive: invalid duration \"" + keepalive
+            + "\" (use Go syntax, e.g. 30s, 1m30s)"));
+    FilterRules rules;
+    try {
+      rules = FilterRules.parse(acceptPaths, rejectPaths, acceptHosts, rejectMethods);
+    } catch (FilterRules.InvalidRuleException e) {
+      throw new ExitCodeException(2, e.getMessage());
+    }
+    if (token != null && tokenFile != null) {
+      throw new ExitCodeException(2, "--token and --token-file cannot both be set");
+    }
+    ClusterConfig clusterConfig = ConfigLoader.fromEnvironment().load(ConfigFlags.builder()
+        .kubeconfig(kubeconfig).context(context).cluster(cluster).user(user).server(server).token(token)
+        .tokenFile(tokenFile).certificateAuthority(certificateAuthority).clientCertificate(clientCertificate)
+        .clientKey(clientKey).insecureSkipTlsVerify(insecureSkipTlsVerify).tlsServerName(tlsServerName).build());
+
+    ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).listen(listen).filter(rules).apiPrefix(apiPrefix)
+        .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)
+        .allowImpersonation(allowImpersonation);
+    if (!www.isEmpty()) {
+      Path dir = Path.of(www);
+      if (!Files.isDirectory(dir)) {
+        warn("static file directory " + dir + " does not exist or is not a directory");
+      }
+      b.www(dir);
+    }
+    if (disableFilter) {
+      if (listen instanceof Listen.Tcp) {
+        warn("Request filter disabled, your proxy is vulnerable to XSRF attacks, please be cautious");
+      }
+      b.disableFilter();
+    }
+    if (!appendServerPath && !clusterConfig.pathPrefix().isEmpty()) {
+      warn("Your kube context contains a server path " + clusterConfig.pathPrefix()
+          + ", use --append-server-path to automatically append the path to each request");
+    }
+    return b.build();
+  }
+
+  private static void warn(String message) {
+    System.err.println("warning: " + message);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.kapi.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapi.testing.ApiServer;
+import dev.kapi.testing.ApiServerExtension;
+import dev.kapi.testing.PodView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands against the real API server, compared with kubectl where kubectl has the same command. */
+@ExtendWith(ApiServerExtension.class)
+class ClientCommandsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path home;
+
+  static String kubectl(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("kubectl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("kubectl %s: %s", args, out).isZero();
+    return out;
+  }
+
+  CliRun admin(ApiServer api, String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    a.add("--kubeconfig=" + api.adminKubeconfig());
+    return CliRun.run(Map.of(), home, a.toArray(String[]::new));
+  }
+
+  @Test
+  void apiResourcesPrintsExactlyWhatKubectlPrints(ApiServer api) throws Exception {
+    CliRun kapi = admin(api, "api-resources");
+    assertThat(kapi.exit()).isZero();
+    assertThat(kapi.out()).isEqualTo(kubectl("api-resources", "--kubeconfig", api.adminKubeconfig().toString()));
+    assertThat(kapi.out().lines().count()).isGreaterThan(50);
+
+    CliRun namespaced = admin(api, "api-resources", "--namespaced=false", "--api-group=rbac.authorization.k8s.io", "-o", "wide");
+    assertThat(namespaced.out()).isEqualTo(kubectl("api-resources", "--namespaced=false", "--api-group=rbac.authorization.k8s.io",
+        "-o", "wide", "--kubeconfig", api.adminKubeconfig().toString()));
+  }
+
+  @Test
+  void apiVersionsPrintsExactlyWhatKubectlPrints(ApiServer api) throws Exception {
+    CliRun kapi = admin(api, "api-versions");
+    assertThat(kapi.out()).isEqualTo(kubectl("api-versions", "--kubeconfig", api.adminKubeconfig().toString()));
+  }
+
+  @Test
+  void getRawFromThePodViewPrintsTheSeedsBatchV1Document(ApiServer api) throws Exception {
+    PodView pod = api.podView(api.uniqueNamespace("raw"), "reader");
+
+    CliRun r = CliRun.run(pod.envWithDirectory(), home, "get", "--raw", "/apis/batch/v1");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.err()).isEmpty();
+    JsonNode served = JSON.readTree(r.out());
+    JsonNode seed;
+    try (InputStream in = getClass().getResourceAsStream("/seed-apis-batch-v1.json")) {
+      seed = JSON.readTree(in);
+    }
+    // the same document as the seed's curl through kubectl proxy; a 1.36 server also fills singularName
+    assertThat(served.path("kind").asText()).isEqualTo(seed.path("kind").asText());
+    assertThat(served.path("groupVersion").asText()).isEqualTo("batch/v1");
+    assertThat(served.path("resources")).hasSameSizeAs(seed.path("resources"));
+    for (int i = 0; i < seed.path("resources").size(); i++) {
+      JsonNode want = seed.path("resources").get(i);
+      JsonNode got = served.path("resources").get(i);
+      for (String field : List.of("name", "namespaced", "kind", "verbs", "shortNames", "categories")) {
+        assertThat(got.path(field)).as(want.path("name") + "." + field).isEqualTo(want.path(field));
+      }
+    }
+  }
+
+  @Test
+  void getRawOfAMissingPathExitsOneWithTheServersMessage(ApiServer api) {
+    PodView pod = api.podView(api.uniqueNamespace("raw404"), "reader");
+    CliRun r = CliRun.run(pod.envWithDirectory(), home, "get", "--raw", "/apis/nosuch.example/v1");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("Error from server (NotFound): the server could not find the requested resource\n");
+  }
+
+  @Test
+  void whoamiInThePodViewNamesTheServiceAccount(ApiServer api) {
+    String ns = api.uniqueNamespace("who");
+    PodView pod = api.podView(ns, "robot");
+    CliRun r = CliRun.run(pod.envWithDirectory(), home, "whoami");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("ATTRIBUTE ").contains("system:serviceaccount:" + ns + ":robot")
+        .containsPattern("Groups +\\[system:serviceaccounts system:serviceaccounts:" + ns + " system:authenticated\\]");
+  }
+
+  @Test
+  void whoamiMatchesKubectlAuthWhoami(ApiServer api) throws Exception {
+    assertThat(admin(api, "whoami").out()).isEqualTo(kubectl("auth", "whoami", "--kubeconfig", api.adminKubeconfig().toString()));
+  }
+
+  @Test
+  void getPrintsTheServersTableAndKubectlsJsonYamlAndNames(ApiServer api) throws Exception {
+    String ns = api.uniqueNamespace("get");
+    for (String n : List.of("alpha", "beta")) {
+      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree(
+          "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + n + "\",\"labels\":{\"app\":\"" + n
+              + "\"}},\"data\":{\"k\":\"v\",\"when\":\"2024-01-01\"}}"));
+    }
+    String kc = "--kubeconfig=" + api.adminKubeconfig();
+
+    CliRun table = admin(api, "get", "cm", "-n", ns);
+    assertThat(table.out().lines().map(l -> l.replaceAll("\\s+\\S+$", "")).toList()) // AGE may tick between the two runs
+        .containsExactly("NAME    DATA", "alpha   2", "beta    2");
+
+    for (String format : List.of("yaml", "json", "name")) {
+      assertThat(admin(api, "get", "configmaps", "-n", ns, "-o", format).out()).as(format)
+          .isEqualTo(kubectl("get", "configmaps", "-n", ns, "-o", format, kc));
+    }
+    assertThat(admin(api, "get", "cm/alpha", "-n", ns, "-o", "json").out())
+        .isEqualTo(kubectl("get", "cm/alpha", "-n", ns, "-o", "json", kc));
+    assertThat(admin(api, "get", "ConfigMap", "-n", ns, "-l", "app=beta", "-o", "name").out()).isEqualTo("configmap/beta\n");
+    assertThat(admin(api, "get", "cm", "-A", "--field-selector=metadata.namespace=" + ns).out().lines().toList())
+        .hasSize(3).first().asString().startsWith("NAMESPACE ");
+
+    CliRun missing = admin(api, "get", "cm", "nope", "-n", ns);
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).isEqualTo("Error from server (NotFound): configmaps \"nope\" not found\n");
+
+    CliRun none = admin(api, "get", "secrets", "-n", ns);
+    assertThat(none.exit()).isZero();
+    assertThat(none.err()).isEqualTo("No resources found in " + ns + " namespace.\n");
+  }
+
+  @Test
+  void userErrorsAreOneLineWithoutAStackTrace(ApiServer api) {
+    CliRun unknown = admin(api, "get", "nosuchthings");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).isEqualTo("error: the server doesn't have a resource type \"nosuchthings\"\n");
+
+    CliRun forbidden = CliRun.run(api.podView(api.uniqueNamespace("deny"), "nobody").envWithDirectory(), home, "get", "secrets", "-A");
+    assertThat(forbidden.exit()).isEqualTo(1);
+    assertThat(forbidden.err()).startsWith("Error from server (Forbidden): secrets is forbidden: User \"system:serviceaccount:")
+        .hasLineCount(1);
+
+    CliRun notInCluster = CliRun.run(Map.of(), home, "get", "pods");
+    assertThat(notInCluster.exit()).isEqualTo(1);
+    assertThat(notInCluster.err()).startsWith("error: no configuration found").hasLineCount(1);
+  }
+
+  @Test
+  void completionScriptsKnowTheSubcommands() {
+    CliRun bash = CliRun.run(Map.of(), home, "completion", "bash");
+    assertThat(bash.exit()).isZero();
+    assertThat(bash.out()).contains("complete -F").contains("api-resources").contains("whoami");
+    CliRun zsh = CliRun.run(Map.of(), home, "completion", "zsh");
+    assertThat(zsh.out()).startsWith("#compdef kapi").contains("bashcompinit").contains("api-versions");
+    assertThat(CliRun.run(Map.of(), home, "completion", "fish").exit()).isEqualTo(1);
+  }
+}

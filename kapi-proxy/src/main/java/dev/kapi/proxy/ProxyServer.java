@@ -1,0 +1,226 @@
+package dev.kapi.proxy;
+
+import dev.kapi.proxy.admin.AdminServer;
+import dev.kapi.proxy.internal.Operations;
+import dev.kapi.proxy.internal.ProxyChannels;
+import dev.kapi.proxy.lifecycle.GracefulShutdown;
+import dev.kapi.proxy.internal.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kapi proxy} as a library: {@link #start} binds and returns once clients can connect; {@link #close}
+ * stops accepting and closes every connection; {@link #shutdownGracefully()} lets what is in flight finish first
+ * (see docs/operations.md). Thread-safe; one instance per listener, with its own admin listener if configured.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final ProxyConfig config;
+  private final EventLoopGroup group;
+  private final Channel listener;
+  private final String servingOn;
+  private final Operations operations;
+  private final Optional<AdminServer> admin;
+
+  private ProxyServer(ProxyConfig config, EventLoopGroup group, Channel listener, String servingOn,
+      Operations operations, Optional<AdminServer> admin) {
+    this.config = config;
+    this.group = group;
+    this.listener = listener;
+    this.servingOn = servingOn;
+    this.operations = operations;
+    this.admin = admin;
+  }
+
+  /**
+   * Loads and initialises, ahead of {@link #start}, what serving the first request needs whatever the
+   * configuration: the native transport and the JDK's TLS machinery. Safe from any thread, any number of times;
+   * the CLI runs it on a second thread while it reads its configuration, so the two overlap (first response
+   * after start-up is a benchmarked target).
+   */
+  public static void prepare() {
+    Transport.best();
+    try {
+      javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
+    } catch (java.security.GeneralSecurityException e) {
+      LOG.debug("TLS warm-up failed (start will report it)", e);
+    }
+  }
+
+  /** Binds the listener and starts serving, with no admin listener, access log or limits. */
+  public static ProxyServer start(ProxyConfig config) {
+    return start(config, OperationsConfig.none());
+  }
+
+  /**
+   * Binds the listener (and the admin listener, if {@code ops} has one) and starts serving.
+   *
+   * @throws UncheckedIOException when an address cannot be bound (in use, not permitted, no such directory)
+   */
+  public static ProxyServer start(ProxyConfig config, OperationsConfig ops) {
+    Transport transport = Transport.best();
+    if (config.listen() instanceof Listen.Unix && !transport.isEpoll()) {
+      String message = "--unix-socket needs the native epoll transport (Linux x86_64)";
+      throw new UncheckedIOException(message, new IOException(message));
+    }
+    int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("kapi-proxy", true),
+        transport.ioHandlerFactory());
+    Channel ch = null;
+    try {
+      Operations operations = new Operations(config, ops);
+      ProxyChannels channels = new ProxyChannels(config, transport, group, operations);
+      ServerBootstrap b = new ServerBootstrap().group(group)
+          .option(ChannelOption.SO_BACKLOG, 4096)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyChannels.WATER_MARK)
+          .childHandler(channels);
+      String servingOn;
+      if (config.listen() instanceof Listen.Unix unix) {
+        b.channel(transport.domainServerChannel());
+        ch = bindUnix(b, unix.path());
+        servingOn = unix.path().toString();
+      } else {
+        Listen.Tcp tcp = (Listen.Tcp) config.listen();
+        b.channel(transport.serverChannel()).childOption(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_REUSEADDR, true);
+        ch = bind(b, new InetSocketAddress(tcp.address(), tcp.port()));
+        InetSocketAddress a = (InetSocketAddress) ch.localAddress();
+        String host = a.getAddress().getHostAddress();
+        servingOn = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+      }
+      Optional<AdminServer> admin;
+      try {
+        admin = operations.startAdmin(group);
+      } catch (IllegalStateException e) {
+        throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
+      }
+      channels.warmUp();
+      LOG.debug("serving on {} ({} transport, {} threads) for {}", servingOn, transport.name(), threads,
+          config.cluster());
+      return new ProxyServer(config, group, ch, servingOn, operations, admin);
+    } catch (RuntimeException e) {
+      if (ch != null) {
+        ch.close();
+      }
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static Channel bind(ServerBootstrap b, SocketAddress address) {
+    try {
+      return b.bind(address).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding " + address, e);
+    } catch (Exception e) {
+      String why = String.valueOf(e.getMessage()).replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+      String where = address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : address.toString();
+      String message = "cannot listen on " + where + ": " + why;
+      throw new UncheckedIOException(message, new IOException(message, e));
+    }
+  }
+
+  /**
+   * kubectl removes a stale socket file and listens under umask 0077. Here the socket is bound inside a fresh
+   * owner-only directory, set to 0600 and then renamed into place, so it is never reachable by others, even
+   * briefly, whatever the umask.
+   */
+  private static Channel bindUnix(ServerBootstrap b, Path path) {
+    Path target = path.toAbsolutePath();
+    Path dir = target.getParent();
+    try {
+      Files.deleteIfExists(target);
+      Path tmp = Files.createTempDirectory(dir, ".kapi-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      try {
+        Path sock = tmp.resolve("s");
+        Channel ch = bind(b, new DomainSocketAddress(sock.toString()));
+        Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+        Files.move(sock, target, StandardCopyOption.ATOMIC_MOVE);
+        return ch;
+      } finally {
+        Files.deleteIfExists(tmp.resolve("s"));
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      String message = "cannot listen on unix socket " + target + ": " + e.getMessage();
+      throw new UncheckedIOException(message, new IOException(message, e));
+    }
+  }
+
+  /** What kubectl prints after "Starting to serve on ": HOST:PORT (the real port) or the socket path. */
+  public String servingOn() {
+    return servingOn;
+  }
+
+  /** The bound port, or -1 for a unix socket. */
+  public int port() {
+    return listener.localAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+  }
+
+  public ProxyConfig config() {
+    return config;
+  }
+
+  /** Where {@code /livez}, {@code /readyz} and {@code /metrics} are served, if anywhere. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return admin.map(AdminServer::localAddress);
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM): readiness fails, the listener closes, each connection finishes what it is doing
+   * (watches end cleanly at an event boundary), tunnels are closed last, and after at most the grace period the
+   * event loops stop. Completes when the server is fully closed; calling it again returns the same future.
+   */
+  public CompletableFuture<GracefulShutdown.Summary> shutdownGracefully() {
+    return operations.shutdown().shutdown(() -> listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS))
+        .thenApplyAsync(summary -> { // off the event loop: close() waits for the loops to stop
+          LOG.info("shut down in {} ms: {} connections finished, {} closed at the deadline ({} tunnels)",
+              summary.took().toMillis(), summary.drained(), summary.forced() + summary.tunnelsForced(),
+              summary.tunnelsForced());
+          close();
+          return summary;
+        });
+  }
+
+  /** Blocks until the server is closed. */
+  public void awaitClosed() throws InterruptedException {
+    group.terminationFuture().await();
+  }
+
+  /** Stops accepting, closes every connection, stops the threads; the socket file is removed. */
+  @Override
+  public void close() {
+    listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    admin.ifPresent(AdminServer::close);
+    if (config.listen() instanceof Listen.Unix unix) {
+      try {
+        Files.deleteIfExists(unix.path().toAbsolutePath());
+      } catch (IOException e) {
+        LOG.warn("cannot remove unix socket {}: {}", unix.path(), e.getMessage());
+      }
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

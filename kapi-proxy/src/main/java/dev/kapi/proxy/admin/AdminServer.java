@@ -1,0 +1,66 @@
+package dev.kapi.proxy.admin;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin listener ({@code --admin-address}, default {@code 127.0.0.1:9091}): {@code /livez}, {@code /readyz},
+ * {@code /metrics}. It has its own address so that these paths never shadow the API server's own
+ * {@code /livez}, {@code /readyz} and {@code /metrics}, which clients reach through the proxy; and its own single
+ * event loop, so that it can tell whether the proxy's loops are stuck without being stuck with them.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private final EventLoopGroup group;
+  private final Channel channel;
+
+  private AdminServer(EventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
+  }
+
+  /** Binds {@code address} and serves; throws if the address cannot be bound. */
+  public static AdminServer start(InetSocketAddress address, AdminRoutes routes) {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kapi-admin", true),
+        NioIoHandler.newFactory());
+    try {
+      Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel c) {
+              // Admin requests are tiny GETs; aggregating them is fine here (never on proxied traffic).
+              c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                  new AdminHandler(routes));
+            }
+          })
+          .bind(address).syncUninterruptibly().channel();
+      return new AdminServer(group, ch);
+    } catch (Exception e) { // BindException arrives unchecked through Netty's future
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw new IllegalStateException("cannot listen on admin address " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Stops listening and closes open admin connections. */
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(Duration.ofSeconds(2).toMillis());
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,476 @@
+package dev.kapi.proxy.internal;
+
+import dev.kapi.config.CredentialsUnavailableException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import dev.kapi.proxy.discovery.DiscoveryCache;
+import dev.kapi.proxy.lifecycle.GracefulShutdown;
+import dev.kapi.proxy.load.LoadDecision;
+import dev.kapi.proxy.observe.ObservedExchange;
+import dev.kapi.proxy.observe.Rejection;
+import dev.kapi.proxy.observe.UpstreamFailure;
+import dev.kapi.proxy.policy.RequestInfoParser;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Takes each request through the request path in order (canonicalise → route → filter →
+ * classify → rewrite headers) and hands it to an {@link Exchange}, one at a time; requests a client pipelines
+ * behind it wait in a queue until that exchange is finished.
+ *
+ * <p>Reading is on by default and switched off only when something must wait: the API server cannot take more of
+ * a request body, a tunnel's far side is full, or a client has pipelined too many requests. (Requesting every read
+ * explicitly would cost two {@code epoll_ctl} calls per request on each side.)
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter implements GracefulShutdown.Connection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+  private static final int MAX_PENDING = 16;
+
+  private final ProxyContext px;
+  private final FrontendCodec.RequestDecoder decoder;
+  private final FrontendCodec.ResponseEncoder encoder;
+  private ChannelHandlerContext ctx;
+  private Exchange current;
+  private ObservedExchange seen; // the current request as metrics and the access log see it
+  private boolean currentRequestComplete;
+  private volatile boolean tunnel;
+  private volatile boolean draining; // graceful shutdown: finish what is in flight, take nothing new
+  private boolean closing;
+  private ArrayDeque<Object> pending;
+  private String lastHost;
+  private FilterDecision lastHostDecision;
+
+  FrontendHandler(ProxyContext px, FrontendCodec.RequestDecoder decoder, FrontendCodec.ResponseEncoder encoder) {
+    this.px = px;
+    this.decoder = decoder;
+    this.encoder = encoder;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    px.ops.shutdown.register(this);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    handle(msg);
+  }
+
+  private void handle(Object msg) {
+    if (current != null) {
+      if (msg instanceof ByteBuf b) {
+        current.clientBytes(b); // behind an upgrade request, or in the tunnel
+        return;
+      }
+      if (!currentRequestComplete && msg instanceof HttpContent c) {
+        if (c instanceof LastHttpContent) {
+          currentRequestComplete = true;
+        }
+        current.clientContent(c);
+        return;
+      }
+      if (pending == null) {
+        pending = new ArrayDeque<>(4);
+      }
+      pending.add(msg); // a pipelined request: after this one
+      if (pending.size() >= MAX_PENDING) {
+        pauseReading(); // a client pipelining without reading answers gets no further ahead
+      }
+      return;
+    }
+    if (msg instanceof HttpRequest req) {
+      start(req);
+    } else {
+      ReferenceCountUtil.release(msg); // the rest of a request that was already answered
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.clientReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.clientWritabilityChanged();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    Exchange c = current;
+    current = null;
+    if (c != null) {
+      c.clientClosed();
+    }
+    releasePending();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      LOG.warn("client connection {} failed", ctx.channel().remoteAddress(), cause);
+    }
+    ctx.close();
+  }
+
+  // ---- the request path
+
+  private void start(HttpRequest req) {
+    currentRequestComplete = false;
+    seen = null;
+    encoder.respondingToHead(HttpMethod.HEAD.equals(req.method()));
+    if (req.decoderResult().isFailure()) {
+      Throwable cause = req.decoderResult().cause();
+      int code = cause instanceof TooLongHttpLineException ? 414
+          : cause instanceof TooLongHttpHeaderException ? 431 : cause instanceof TooLongFrameException ? 413 : 400;
+      respond(req, StatusResponses.malformed(ctx.alloc(), code, "malformed HTTP request: " + cause.getMessage()), true,
+          new Rejection(Rejection.PATH, "malformed"));
+      return;
+    }
+    boolean upgrade = ExchangeKind.isUpgrade(req.headers());
+    if (req.headers().contains(HttpHeaderNames.EXPECT) && !HttpUtil.is100ContinueExpected(req)) {
+      respond(req, StatusResponses.status(ctx.alloc(), 417, "ExpectationFailed",
+          "unsupported expectation: " + req.headers().get(HttpHeaderNames.EXPECT), 0), true,
+          new Rejection(Rejection.PATH, "expectation"));
+      return;
+    }
+    CanonicalTarget target;
+    try {
+      target = RequestCanonicaliser.canonicalise(req.uri());
+    } catch (BadRequestTarget e) {
+      respond(req, StatusResponses.badRequest(ctx.alloc(), "kapi proxy refused a request target that is not canonical: "
+          + e.getMessage()), upgrade, new Rejection(Rejection.PATH, "not-canonical"));
+      return;
+    }
+    String host = target.authority() != null ? target.authority() : req.headers().get(HttpHeaderNames.HOST);
+    Route route = px.mux.route(target.path());
+    if (!(route instanceof Route.Api)) {
+      observe(req, target.path(), target.rawQuery(), ExchangeKind.UNARY);
+    }
+    if (route instanceof Route.NotFound) {
+      respond(req, StatusResponses.notFound(ctx.alloc(), "the path " + target.path() + " is outside --api-prefix "
+          + px.config.apiPrefix() + px.staticFiles.map(s -> " and --www-prefix " + px.config.wwwPrefix()).orElse("")),
+          upgrade, new Rejection(Rejection.PATH, "api-prefix"));
+      return;
+    }
+    if (route instanceof Route.StaticFile file) {
+      serveStatic(req, host, file, upgrade);
+      return;
+    }
+    String path = ((Route.Api) route).path();
+    String filterPath = CanonicalTarget.trimTrailingSlash(path);
+    String method = req.method().name();
+    ExchangeKind kind = ExchangeKind.of(filterPath, target.rawQuery(), req.headers());
+    ObservedExchange seen = observe(req, path, target.rawQuery(), kind);
+    if (px.filter.isPresent() && filter(method, filterPath, host) instanceof FilterDecision.Deny deny) {
+      respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath + ": "
+          + deny.reason()), upgrade, Rejection.filter(deny.rule()));
+      return;
+    }
+    if (px.config.readOnly() && !readOnlyAllows(method, kind, filterPath, target.rawQuery())) {
+      respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath
+          + ": --read-only allows only GET, HEAD and OPTIONS" + (kind == ExchangeKind.UPGRADE
+          ? ", and no upgrades except WebSocket watches" : "")), upgrade, Rejection.filter("read-only"));
+      return;
+    }
+    boolean bodiless = isBodiless(req);
+    if (kind == ExchangeKind.UPGRADE && !bodiless) {
+      respond(req, StatusResponses.badRequest(ctx.alloc(), "an upgrade request cannot carry a body"), true,
+          new Rejection(Rejection.PATH, "upgrade-with-body"));
+      return;
+    }
+    if (px.ops.discovery.isPresent() && bodiless
+        && DiscoveryCache.handles(method, filterPath, new QueryStringDecoder("?" + nonNull(target.rawQuery())).parameters())) {
+      serveDiscovery(req, path, target.rawQuery(), px.ops.discovery.get());
+      return;
+    }
+    LoadDecision load = px.ops.load.admit(seen.info(), seen.kind());
+    if (load instanceof LoadDecision.Reject no) {
+      respond(req, StatusResponses.status(ctx.alloc(), 429, "TooManyRequests", "kapi proxy: " + no.message(),
+          no.retryAfterSeconds()), upgrade || !bodiless, Rejection.load(no.limit()));
+      return;
+    }
+    LoadDecision.Admit admitted = (LoadDecision.Admit) load;
+    seen.whenFinished(admitted.permit()::release);
+    boolean expectContinue = HttpUtil.is100ContinueExpected(req);
+    boolean clientKeepAlive = HttpUtil.isKeepAlive(req);
+    boolean http10 = HttpVersion.HTTP_1_0.equals(req.protocolVersion());
+    req.setUri(px.upstreamPathPrefix + RequestCanonicaliser.encodePath(path)
+        + (target.rawQuery() != null ? "?" + target.rawQuery() : ""));
+    req.setProtocolVersion(HttpVersion.HTTP_1_1);
+    String authorization;
+    try {
+      authorization = px.headers.rewriteRequest(req.headers(), kind == ExchangeKind.UPGRADE);
+    } catch (CredentialsUnavailableException e) {
+      respond(req, StatusResponses.unavailable(ctx.alloc(), "kapi proxy has no credential for the API server: "
+          + e.getMessage()), upgrade || !bodiless, new Rejection(Rejection.UPSTREAM, UpstreamFailure.CREDENTIALS.label()));
+      return;
+    }
+    if (expectContinue) {
+      // our hop answers the expectation; the body then streams with backpressure like any other
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+          Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+    }
+    if (kind == ExchangeKind.UPGRADE) {
+      begin(new UpgradeExchange(this, ctx, px, req, seen), admitted.delay());
+    } else {
+      begin(new ProxyExchange(this, ctx, px, req, kind, authorization, bodiless, clientKeepAlive, http10,
+          target.rawQuery(), seen), admitted.delay());
+    }
+  }
+
+  /** Starts observing the request (metrics, access log); the first call per request counts. */
+  private ObservedExchange observe(HttpRequest req, String path, String rawQuery, ExchangeKind kind) {
+    if (seen == null) {
+      String method = req.method().name();
+      seen = ObservedExchange.start(px.ops.exchanges, method, rawQuery == null ? path : path + "?" + rawQuery,
+          RequestInfoParser.parse(method, path, rawQuery), dev.kapi.proxy.observe.ExchangeKind.valueOf(kind.name()),
+          req.headers().get(HttpHeaderNames.USER_AGENT));
+    }
+    return seen;
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** --cache-discovery: the document comes from memory or from one shared upstream fetch, never per client. */
+  private void serveDiscovery(HttpRequest req, String path, String rawQuery, DiscoveryCache cache) {
+    ObservedExchange observed = seen;
+    LocalExchange ex = new LocalExchange(this, ctx, keepAlive(req, false), observed);
+    begin(ex, java.time.Duration.ZERO);
+    var headers = req.headers();
+    cache.get(new DiscoveryCache.Request(px.upstreamPathPrefix + RequestCanonicaliser.encodePath(path),
+        nonNull(headers.get(HttpHeaderNames.ACCEPT)), nonNull(headers.get(HttpHeaderNames.ACCEPT_ENCODING)),
+        java.util.Optional.ofNullable(headers.get(HttpHeaderNames.AUTHORIZATION)),
+        java.util.Optional.ofNullable(headers.get(HttpHeaderNames.IF_NONE_MATCH))))
+        .whenComplete((r, err) -> ctx.executor().execute(() -> {
+          if (err != null) {
+            observed.rejected(new Rejection(Rejection.UPSTREAM, UpstreamFailure.classify(err).label()));
+            ex.send(List.of(StatusResponses.unavailable(ctx.alloc(), UpstreamFailures.describe(err, px.serverDescription))));
+            return;
+          }
+          FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+              Unpooled.wrappedBuffer(r.body()));
+          r.headers().forEach(h -> res.headers().add(h.getKey(), h.getValue()));
+          res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+          ex.send(List.of(res));
+        }));
+  }
+
+  /** The filter's decision; the Host part is remembered per connection (clients send the same Host every time). */
+  private FilterDecision filter(String method, String path, String host) {
+    RequestFilter f = px.filter.get();
+    FilterDecision d = f.decidePathAndMethod(method, path);
+    if (d instanceof FilterDecision.Deny) {
+      return d;
+    }
+    String h = host == null ? "" : host;
+    if (!h.equals(lastHost)) {
+      lastHost = h;
+      lastHostDecision = f.decideHost(h);
+    }
+    return lastHostDecision;
+  }
+
+  private static boolean readOnlyAllows(String method, ExchangeKind kind, String path, String rawQuery) {
+    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    return safe && (kind != ExchangeKind.UPGRADE || ExchangeKind.isWatch(path, rawQuery));
+  }
+
+  static boolean isBodiless(HttpRequest req) {
+    return !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0L;
+  }
+
+  private void serveStatic(HttpRequest req, String host, Route.StaticFile file, boolean upgrade) {
+    if (px.filter.isPresent()) {
+      // kubectl serves static files without its filter; the Host check still matters (DNS rebinding)
+      FilterDecision d = px.filter.get().decideHost(host);
+      if (d instanceof FilterDecision.Deny deny) {
+        respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + req.method() + " static file: "
+            + deny.reason()), upgrade, Rejection.filter(deny.rule()));
+        return;
+      }
+    }
+    LocalExchange ex = new LocalExchange(this, ctx, keepAlive(req, upgrade), seen);
+    begin(ex, java.time.Duration.ZERO);
+    ex.send(px.staticFiles.get().respond(ctx.alloc(), req, file.relativePath(), px.config.wwwPrefix()));
+  }
+
+  /** Answers from the proxy itself, saying why to the observers. */
+  private void respond(HttpRequest req, FullHttpResponse response, boolean close, Rejection why) {
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    ObservedExchange observed = observe(req, q < 0 ? uri : uri.substring(0, q), q < 0 ? null : uri.substring(q + 1),
+        ExchangeKind.UNARY);
+    observed.rejected(why);
+    LocalExchange ex = new LocalExchange(this, ctx, keepAlive(req, close), observed);
+    begin(ex, java.time.Duration.ZERO);
+    ex.send(List.of(response));
+  }
+
+  private static boolean keepAlive(HttpRequest req, boolean close) {
+    // a request body we did not read, or an upgrade whose decoder now passes bytes through: end the connection
+    return !close && HttpUtil.isKeepAlive(req) && isBodiless(req) && !ExchangeKind.isUpgrade(req.headers());
+  }
+
+  /** Makes {@code ex} current and starts it, after {@code delay} when the --qps bucket says so. */
+  private void begin(Exchange ex, java.time.Duration delay) {
+    current = ex;
+    if (!delay.isZero()) {
+      // the exchange receives the request body meanwhile; it goes upstream once started
+      ctx.executor().schedule(() -> launch(ex), delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } else {
+      launch(ex);
+    }
+  }
+
+  private static void launch(Exchange ex) {
+    if (ex instanceof ProxyExchange p) {
+      p.start();
+    } else if (ex instanceof UpgradeExchange u) {
+      u.start();
+    }
+  }
+
+  // ---- called by exchanges
+
+  /** The exchange is over; the connection either serves the next request or closes once flushed. */
+  void finished(Exchange ex, boolean keepConnection) {
+    if (current != ex) {
+      return;
+    }
+    current = null;
+    if (!keepConnection || closing || draining) {
+      closing = true;
+      closeOnFlush(ctx.channel());
+      releasePending();
+      return;
+    }
+    while (pending != null && !pending.isEmpty() && (current == null || !currentRequestComplete)) {
+      handle(pending.poll());
+    }
+    if (current == null && !closing) {
+      resumeReading();
+    }
+  }
+
+  /** Stop reading from the client until {@link #resumeReading()} (backpressure). */
+  void pauseReading() {
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  /** Read from the client again (turning reading back on reads at once). */
+  void resumeReading() {
+    if (!closing && (pending == null || pending.size() < MAX_PENDING)) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /** After a 101: the connection stops being HTTP; bytes the decoder still holds come through as ByteBufs. */
+  void switchToTunnel() {
+    tunnel = true;
+    ctx.pipeline().remove(encoder);
+    ctx.pipeline().remove(decoder);
+  }
+
+  @Override
+  public boolean isTunnel() {
+    return tunnel;
+  }
+
+  /** True once a graceful shutdown asked this connection to finish: responses then say Connection: close. */
+  boolean draining() {
+    return draining;
+  }
+
+  // ---- graceful shutdown (GracefulShutdown calls these from its own thread)
+
+  @Override
+  public void drain() {
+    ctx.executor().execute(() -> {
+      draining = true;
+      if (current == null) {
+        closing = true; // idle keep-alive connection: nothing to finish
+        closeOnFlush(ctx.channel());
+        releasePending();
+      } else if (current instanceof ProxyExchange p) {
+        p.drain(); // a watch ends at its next event boundary; an ordinary response just finishes
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    ctx.channel().close();
+  }
+
+  @Override
+  public CompletionStage<Void> closed() {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    ctx.channel().closeFuture().addListener(f -> closed.complete(null));
+    return closed;
+  }
+
+  static void closeOnFlush(Channel ch) {
+    if (ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private void releasePending() {
+    if (pending != null) {
+      Object m;
+      while ((m = pending.poll()) != null) {
+        ReferenceCountUtil.release(m);
+      }
+    }
+  }
+
+  static void markClose(io.netty.handler.codec.http.HttpResponse r) {
+    r.headers().set("Connection", HttpHeaderValues.CLOSE);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.kapi.proxy.internal;
+
+import dev.kapi.proxy.FilterRules;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * kubectl proxy's {@code FilterServer.accept}, as a pure function with its order: reject-paths, then
+ * reject-methods, then accept-paths AND accept-hosts. Differences, both deliberate: the path is the canonical one
+ * (see {@link RequestCanonicaliser}) and the Host keeps its IPv6 brackets when the port is stripped, so the
+ * default rule {@code ^\[::1\]$} accepts {@code Host: [::1]:8001} (kubernetes/kubernetes#77496); the bare form
+ * {@code ::1} is tried too, so rules written around that bug keep working. Hosts are matched lower-cased (DNS is
+ * case-insensitive).
+ */
+final class RequestFilter {
+
+  private final FilterRules rules;
+  private final Rule[] acceptPaths;
+  private final Rule[] rejectPaths;
+  private final Rule[] acceptHosts;
+  private final Rule[] rejectMethods;
+
+  RequestFilter(FilterRules rules) {
+    this.rules = rules;
+    this.acceptPaths = Rule.of(rules.acceptPaths());
+    this.rejectPaths = Rule.of(rules.rejectPaths());
+    this.acceptHosts = Rule.of(rules.acceptHosts());
+    this.rejectMethods = Rule.of(rules.rejectMethods());
+  }
+
+  FilterDecision decide(String method, String path, String hostHeader) {
+    FilterDecision d = decidePathAndMethod(method, path);
+    return d instanceof FilterDecision.Deny ? d : decideHost(hostHeader);
+  }
+
+  /** The first three checks, in kubectl's order: reject-paths, reject-methods, accept-paths. */
+  FilterDecision decidePathAndMethod(String method, String path) {
+    Rule r = firstMatch(rejectPaths, path);
+    if (r != null) {
+      return new FilterDecision.Deny("path \"" + path + "\" matches --reject-paths rule \"" + r.pattern() + "\"");
+    }
+    r = firstMatch(rejectMethods, method);
+    if (r != null) {
+      return new FilterDecision.Deny("method " + method + " matches --reject-methods rule \"" + r.pattern() + "\"");
+    }
+    if (firstMatch(acceptPaths, path) == null) {
+      return new FilterDecision.Deny("path \"" + path + "\" matches no --accept-paths rule (\""
+          + FilterRules.spell(rules.acceptPaths()) + "\")");
+    }
+    return FilterDecision.ALLOW;
+  }
+
+  /** The last check: accept-hosts. Depends on the Host header alone, so a connection may remember it. */
+  FilterDecision decideHost(String hostHeader) {
+    String host = hostWithoutPort(hostHeader);
+    if (firstMatch(acceptHosts, host) == null && !(host.startsWith("[") && host.endsWith("]")
+        && firstMatch(acceptHosts, host.substring(1, host.length() - 1)) != null)) {
+      return new FilterDecision.Deny("host \"" + host + "\" matches no --accept-hosts rule (\""
+          + FilterRules.spell(rules.acceptHosts()) + "\")");
+    }
+    return FilterDecision.ALLOW;
+  }
+
+  private static Rule firstMatch(Rule[] rules, String subject) {
+    for (Rule r : rules) {
+      if (r.matches(subject)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One rule, with the defaults' trivial forms answered without running a regex: {@code ^.*} (and {@code .*},
+   * {@code ^}, the empty rule) match everything; {@code ^$} matches only the empty string.
+   */
+  private record Rule(Pattern regex, int kind) {
+    static final int REGEX = 0;
+    static final int EVERYTHING = 1;
+    static final int EMPTY_ONLY = 2;
+
+    static Rule[] of(List<Pattern> patterns) {
+      Rule[] out = new Rule[patterns.size()];
+      for (int i = 0; i < out.length; i++) {
+        Pattern p = patterns.get(i);
+        int kind = switch (p.flags() == 0 ? p.pattern() : "\0") {
+          case "", "^", ".*", "^.*" -> EVERYTHING;
+          case "^$" -> EMPTY_ONLY;
+          default -> REGEX;
+        };
+        out[i] = new Rule(p, kind);
+      }
+      return out;
+    }
+
+    boolean matches(String s) {
+      return switch (kind) {
+        case EVERYTHING -> true;
+        case EMPTY_ONLY -> s.isEmpty();
+        default -> regex.matcher(s).find();
+      };
+    }
+
+    String pattern() {
+      return regex.pattern();
+    }
+  }
+
+  /**
+   * The Host header without its port, lower-cased: {@code [::1]:8001} → {@code [::1]}, {@code localhost:8001} →
+   * {@code localhost}; a value with several colons and no brackets (not a valid Host) is kept whole.
+   */
+  static String hostWithoutPort(String host) {
+    if (host == null) {
+      return "";
+    }
+    String h = host.strip();
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      if (close > 0 && (close == h.length() - 1 || isPort(h, close + 1))) {
+        h = h.substring(0, close + 1);
+      }
+    } else {
+      int colon = h.indexOf(':');
+      if (colon >= 0 && colon == h.lastIndexOf(':')) {
+        h = h.substring(0, colon);
+      }
+    }
+    return h.toLowerCase(Locale.ROOT);
+  }
+
+  /** ":" and digits (possibly none) from {@code from} to the end. */
+  private static boolean isPort(String h, int from) {
+    if (h.charAt(from) != ':') {
+      return false;
+    }
+    for (int i = from + 1; i < h.length(); i++) {
+      if (!Character.isDigit(h.charAt(i)) || h.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,195 @@
+package dev.kapi.proxy.internal;
+
+import dev.kapi.proxy.Limits;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-connection limits that sit between the HTTP codec and the {@link FrontendHandler}, so the request path
+ * itself stays about requests:
+ * <ul>
+ *   <li><b>header read timeout</b> (slowloris): armed while the connection waits for a request — when it opens
+ *       and whenever the last response is complete — and disarmed by a request's headers. When it fires with part
+ *       of a request received, the client gets 408 and the connection closes; an idle keep-alive connection is
+ *       closed quietly. Never armed while an exchange is in flight, so a watch or a tunnel can last for hours.</li>
+ *   <li><b>request body size</b>: a {@code Content-Length} over the limit turns the request into a decoder
+ *       failure the frontend answers with 413 (nothing goes upstream); a chunked body that grows past it is cut:
+ *       413 if no response has started, else the connection is closed.</li>
+ *   <li>the count of every limit the HTTP decoder enforced (line → 414, headers → 431, malformed → 400).</li>
+ * </ul>
+ */
+final class RequestLimits extends ChannelDuplexHandler {
+
+  private final Limits limits;
+  private final Limits.Observer observer;
+  private ChannelHandlerContext ctx;
+  private boolean bytesWhileWaiting;
+  private ScheduledFuture<?> headerTimer;
+  private int inFlight; // requests read whose final response has not been written in full
+  private boolean tunnel;
+  private boolean informational;
+  private boolean responseStarted;
+  private boolean countingBody;
+  private long bodyBytes;
+
+  RequestLimits(Limits limits, Limits.Observer observer) {
+    this.limits = limits;
+    this.observer = observer;
+  }
+
+  /**
+   * The companion that goes in front of the request decoder: it notes that bytes arrived while the connection
+   * waited for a request, which tells a slow request (408) from an idle connection (closed quietly).
+   */
+  ChannelInboundHandlerAdapter bytesIn() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b && b.isReadable() && inFlight == 0) {
+          bytesWhileWaiting = true;
+        }
+        ctx.fireChannelRead(msg);
+      }
+    };
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    armHeaderTimer();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    disarmHeaderTimer();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (tunnel) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (msg instanceof HttpRequest req) {
+      disarmHeaderTimer();
+      bytesWhileWaiting = false;
+      inFlight++;
+      responseStarted = false;
+      bodyBytes = 0;
+      countingBody = false;
+      if (req.decoderResult().isFailure()) {
+        Throwable cause = req.decoderResult().cause();
+        observer.rejected(cause instanceof TooLongHttpLineException ? Limits.REQUEST_TARGET_BYTES
+            : cause instanceof TooLongHttpHeaderException ? Limits.HEADER_BYTES : Limits.MALFORMED);
+      } else if (!ExchangeKind.isUpgrade(req.headers())) {
+        long declared = HttpUtil.getContentLength(req, -1L);
+        if (declared > limits.maxRequestBodyBytes()) {
+          observer.rejected(Limits.REQUEST_BODY_BYTES);
+          req.setDecoderResult(DecoderResult.failure(new TooLongFrameException(tooLarge(declared + " bytes"))));
+        } else {
+          countingBody = true;
+        }
+      }
+    } else if (msg instanceof HttpContent c && countingBody) {
+      bodyBytes += c.content().readableBytes();
+      if (bodyBytes > limits.maxRequestBodyBytes()) {
+        countingBody = false;
+        ReferenceCountUtil.release(msg);
+        observer.rejected(Limits.REQUEST_BODY_BYTES);
+        if (responseStarted) {
+          ctx.close();
+        } else {
+          closeWith(413, "RequestEntityTooLarge", tooLarge("more than " + limits.maxRequestBodyBytes() + " bytes (chunked)"));
+        }
+        return;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private String tooLarge(String what) {
+    return "kapi proxy refused a request body of " + what + ": larger than --" + Limits.REQUEST_BODY_BYTES + "="
+        + limits.maxRequestBodyBytes();
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!tunnel) {
+      if (msg instanceof HttpResponse r) {
+        int code = r.status().code();
+        if (code == 101) {
+          tunnel = true; // the connection stops being HTTP; the tunnel has no header timeout
+          disarmHeaderTimer();
+        }
+        informational = code < 200;
+        responseStarted |= !informational;
+      }
+      if (msg instanceof LastHttpContent && !informational && !tunnel && --inFlight <= 0) {
+        inFlight = 0;
+        promise = promise.unvoid();
+        promise.addListener(f -> armHeaderTimer()); // waiting for the next request from here on
+      }
+    }
+    ctx.write(msg, promise);
+  }
+
+  private void armHeaderTimer() {
+    disarmHeaderTimer();
+    bytesWhileWaiting = false;
+    if (ctx.channel().isActive() && !tunnel) {
+      headerTimer = ctx.executor().schedule(this::headerTimeout, limits.headerReadTimeout().toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void disarmHeaderTimer() {
+    if (headerTimer != null) {
+      headerTimer.cancel(false);
+      headerTimer = null;
+    }
+  }
+
+  private void headerTimeout() {
+    headerTimer = null;
+    if (tunnel || inFlight > 0 || !ctx.channel().isActive()) {
+      return;
+    }
+    if (!bytesWhileWaiting) {
+      ctx.close(); // an idle keep-alive connection: nothing to answer
+      return;
+    }
+    observer.rejected(Limits.HEADER_READ_TIMEOUT);
+    closeWith(408, "Timeout", "kapi proxy did not receive the request's headers within --" + Limits.HEADER_READ_TIMEOUT
+        + "=" + limits.headerReadTimeout().toSeconds() + "s");
+  }
+
+  /** A Status of our own, then the connection closes (the rest of the request is never read). */
+  private void closeWith(int code, String reason, String message) {
+    FullHttpResponse r = StatusResponses.status(ctx.alloc(), code, reason, message, 0);
+    FrontendHandler.markClose(r);
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+}

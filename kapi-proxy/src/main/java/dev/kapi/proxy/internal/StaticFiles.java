@@ -1,0 +1,124 @@
+package dev.kapi.proxy.internal;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code --www}: files under a directory, as Go's {@code http.FileServer} serves them for kubectl: GET and HEAD,
+ * {@code index.html} for a directory else a listing, a redirect to add the trailing "/" to a directory. The
+ * path is already canonical (no "..", no encoded "/"), and the resolved file must still be inside the directory.
+ */
+final class StaticFiles {
+
+  private static final Map<String, String> TYPES = Map.ofEntries(
+      Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
+      Map.entry("css", "text/css; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
+      Map.entry("mjs", "text/javascript; charset=utf-8"), Map.entry("json", "application/json"),
+      Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("svg", "image/svg+xml"),
+      Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
+      Map.entry("gif", "image/gif"), Map.entry("ico", "image/x-icon"), Map.entry("wasm", "application/wasm"),
+      Map.entry("xml", "text/xml; charset=utf-8"), Map.entry("pdf", "application/pdf"),
+      Map.entry("yaml", "application/yaml"), Map.entry("yml", "application/yaml"));
+
+  private final Path root;
+
+  StaticFiles(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** The response parts: a head, then (for GET of a file) a file region and the last content. */
+  List<Object> respond(ByteBufAllocator alloc, HttpRequest req, String relative, String prefix) {
+    boolean head = HttpMethod.HEAD.equals(req.method());
+    if (!head && !HttpMethod.GET.equals(req.method())) {
+      return List.of(StatusResponses.methodNotAllowed(alloc, "static files answer only GET and HEAD"));
+    }
+    Path p = root.resolve(relative).normalize();
+    if (!p.startsWith(root) || !Files.exists(p)) {
+      return List.of(StatusResponses.notFound(alloc, "no static file " + prefix + relative));
+    }
+    try {
+      if (Files.isDirectory(p)) {
+        if (!relative.isEmpty() && !relative.endsWith("/")) {
+          return List.of(redirect(prefix + RequestCanonicaliser.encodePath(relative) + "/"));
+        }
+        Path index = p.resolve("index.html");
+        if (Files.isRegularFile(index)) {
+          return file(index, head);
+        }
+        return List.of(listing(alloc, p, head));
+      }
+      if (relative.endsWith("/")) {
+        return List.of(StatusResponses.notFound(alloc, "no static directory " + prefix + relative));
+      }
+      return file(p, head);
+    } catch (IOException e) {
+      return List.of(StatusResponses.status(alloc, 500, "InternalError", "cannot read static file " + prefix
+          + relative + ": " + e.getMessage(), 0));
+    }
+  }
+
+  private static List<Object> file(Path p, boolean head) throws IOException {
+    long size = Files.size(p);
+    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType(p)).set(HttpHeaderNames.CONTENT_LENGTH, size)
+        .set(HttpHeaderNames.LAST_MODIFIED, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            Files.getLastModifiedTime(p).toInstant().atZone(java.time.ZoneOffset.UTC)));
+    if (head || size == 0) {
+      return List.of(r, LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    return List.of(r, new DefaultFileRegion(p.toFile(), 0, size), LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  private static FullHttpResponse redirect(String location) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+    r.headers().set(HttpHeaderNames.LOCATION, location).set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    return r;
+  }
+
+  private static FullHttpResponse listing(ByteBufAllocator alloc, Path dir, boolean head) throws IOException {
+    StringBuilder html = new StringBuilder("<!doctype html>\n<meta name=\"viewport\" content=\"width=device-width\">\n<pre>\n");
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path e : s.sorted().toList()) {
+        String name = e.getFileName().toString() + (Files.isDirectory(e) ? "/" : "");
+        html.append("<a href=\"").append(escape(RequestCanonicaliser.encodePath(name))).append("\">")
+            .append(escape(name)).append("</a>\n");
+      }
+    }
+    html.append("</pre>\n");
+    byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        head ? alloc.buffer(0) : alloc.buffer(bytes.length).writeBytes(bytes));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    return r;
+  }
+
+  static String contentType(Path p) {
+    String name = p.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return TYPES.getOrDefault(ext, "application/octet-stream");
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,292 @@
+package dev.kapi.proxy.internal;
+
+import dev.kapi.proxy.observe.ObservedExchange;
+import dev.kapi.proxy.observe.Rejection;
+import dev.kapi.proxy.observe.UpstreamFailure;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * exec, attach, port-forward and WebSocket watches: {@code Connection: Upgrade} requests, as kubectl's
+ * {@code UpgradeAwareHandler} proxies them. Each gets its own HTTP/1.1 connection to the API server, never pooled.
+ * The request goes with its upgrade headers intact. A {@code 101 Switching Protocols} is written to the client,
+ * both sides drop their HTTP codecs (bytes either codec already holds are passed on, as Go's TeeReader does) and
+ * raw bytes are spliced both ways, with backpressure, until either side closes, which closes the other. Any other
+ * answer is relayed as it came and ends the connection: kubectl's WebSocket-to-SPDY fallback, and the user's
+ * error message, depend on seeing the API server's own refusal.
+ */
+final class UpgradeExchange implements Exchange, UpstreamListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpgradeExchange.class);
+
+  private enum State { CONNECTING, AWAITING_HEAD, RELAYING_REFUSAL, TUNNEL, DONE }
+
+  private final FrontendHandler front;
+  private final ChannelHandlerContext client;
+  private final ProxyContext px;
+  private final HttpRequest request;
+  private final ObservedExchange seen;
+  private UpstreamConnection upstream;
+  private List<ByteBuf> early; // bytes the client sent behind its request, before the 101
+  private State state = State.CONNECTING;
+
+  UpgradeExchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext px, HttpRequest request,
+      ObservedExchange seen) {
+    this.seen = seen;
+    this.front = front;
+    this.client = client;
+    this.px = px;
+    this.request = request;
+  }
+
+  void start() {
+    front.pauseReading(); // nothing more from the client until the API server has answered the handshake
+    Future<UpstreamConnection> f = px.connector.connect(client.channel().eventLoop(), null);
+    f.addListener(done -> {
+      if (f.isSuccess()) {
+        connected(f.getNow());
+      } else if (state != State.DONE) {
+        refuse(UpstreamFailures.describe(f.cause(), px.serverDescription), UpstreamFailure.classify(f.cause()));
+      }
+    });
+  }
+
+  private void connected(UpstreamConnection c) {
+    if (state == State.DONE) {
+      c.discard();
+      return;
+    }
+    upstream = c;
+    c.attach(this);
+    Channel ch = c.channel();
+    ch.write(request, ch.voidPromise());
+    ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+    px.ops.upstream.requestSent();
+    state = State.AWAITING_HEAD;
+  }
+
+  // ---- API server → client
+
+  @Override
+  public void upstreamRead(Object msg) {
+    switch (state) {
+      case AWAITING_HEAD -> {
+        if (msg instanceof HttpResponse r) {
+          onHead(r);
+        } else {
+          ReferenceCountUtil.release(msg);
+        }
+      }
+      case RELAYING_REFUSAL -> {
+        if (msg instanceof HttpContent c) {
+          seen.toClient(c.content().readableBytes());
+          if (c instanceof LastHttpContent) {
+            seen.completed();
+          }
+          client.write(c, client.voidPromise());
+          if (c instanceof LastHttpContent) {
+            state = State.DONE;
+            client.flush();
+            upstream.discard();
+            upstream = null;
+            front.finished(this, false);
+          }
+        } else {
+          ReferenceCountUtil.release(msg);
+        }
+      }
+      case TUNNEL -> {
+        if (msg instanceof ByteBuf b) {
+          seen.toClient(b.readableBytes());
+          client.write(b, client.voidPromise());
+        } else if (msg instanceof HttpContent c) {
+          // the empty last content the decoder emits after the 101 head
+          if (c.content().isReadable()) {
+            seen.toClient(c.content().readableBytes());
+            client.write(c.content().retain(), client.voidPromise());
+          }
+          c.release();
+        } else {
+          ReferenceCountUtil.release(msg);
+        }
+      }
+      default -> ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onHead(HttpResponse r) {
+    if (r.decoderResult().isFailure()) {
+      refuse("malformed upgrade response from the API server: " + r.decoderResult().cause().getMessage(),
+          UpstreamFailure.OTHER);
+      return;
+    }
+    px.ops.upstream.responseReceived(r.status().code());
+    seen.responseStarted(r.status().code(), r.headers().get("Audit-Id"));
+    if (r.status().code() != 101) {
+      state = State.RELAYING_REFUSAL;
+      FrontendHandler.markClose(r);
+      client.write(r, client.voidPromise());
+      return;
+    }
+    state = State.TUNNEL;
+    client.writeAndFlush(r, client.voidPromise());
+    front.switchToTunnel();
+    upstream.channel().pipeline().remove(UpstreamConnector.CODEC);
+    Channel ch = upstream.channel();
+    if (early != null) {
+      for (ByteBuf b : early) {
+        ch.write(b, ch.voidPromise());
+      }
+      early = null;
+    }
+    ch.flush();
+    front.resumeReading();
+  }
+
+  @Override
+  public void upstreamReadComplete() {
+    if (upstream == null) {
+      return;
+    }
+    if (state == State.TUNNEL || state == State.RELAYING_REFUSAL) {
+      client.flush();
+      if (!client.channel().isWritable()) {
+        upstream.pauseReading();
+      }
+    }
+  }
+
+  @Override
+  public void clientWritabilityChanged() {
+    if ((state == State.TUNNEL || state == State.RELAYING_REFUSAL) && upstream != null
+        && client.channel().isWritable()) {
+      upstream.resumeReading();
+    }
+  }
+
+  // ---- client → API server
+
+  @Override
+  public void clientContent(HttpContent content) {
+    content.release(); // the (empty) end of the upgrade request itself
+  }
+
+  @Override
+  public void clientBytes(ByteBuf bytes) {
+    seen.fromClient(bytes.readableBytes());
+    if (state == State.TUNNEL) {
+      upstream.channel().write(bytes, upstream.channel().voidPromise());
+    } else if (state == State.DONE || state == State.RELAYING_REFUSAL) {
+      bytes.release();
+    } else {
+      if (early == null) {
+        early = new ArrayList<>(2);
+      }
+      early.add(bytes);
+    }
+  }
+
+  @Override
+  public void clientReadComplete() {
+    if (state == State.TUNNEL) {
+      Channel ch = upstream.channel();
+      ch.flush();
+      if (!ch.isWritable()) {
+        front.pauseReading();
+      }
+    }
+  }
+
+  @Override
+  public void upstreamWritabilityChanged() {
+    if (state == State.TUNNEL && upstream.channel().isWritable()) {
+      front.resumeReading();
+    }
+  }
+
+  // ---- endings
+
+  @Override
+  public void upstreamClosed(Throwable cause) {
+    State was = state;
+    state = State.DONE;
+    upstream = null;
+    switch (was) {
+      case CONNECTING, AWAITING_HEAD -> {
+        state = was; // refuse() needs to know nothing was sent
+        UpstreamFailure failure = cause == null ? UpstreamFailure.RESET : UpstreamFailure.classify(cause);
+        px.ops.upstream.failed(failure, UpstreamFailures.describe(cause, px.serverDescription));
+        refuse(UpstreamFailures.describe(cause, px.serverDescription), failure);
+      }
+      case TUNNEL -> {
+        seen.completed(); // either side closing is how a tunnel ends
+        FrontendHandler.closeOnFlush(client.channel());
+      }
+      case RELAYING_REFUSAL -> {
+        seen.aborted("the API server closed the connection mid-response");
+        client.close(); // cut short: do not fake a complete response
+      }
+      default -> {
+      }
+    }
+  }
+
+  @Override
+  public void clientClosed() {
+    State was = state;
+    state = State.DONE;
+    if (was == State.TUNNEL) {
+      seen.completed();
+    } else {
+      seen.aborted("client closed the connection");
+    }
+    releaseEarly();
+    if (upstream != null) {
+      UpstreamConnection c = upstream;
+      upstream = null;
+      c.detach();
+      if (was == State.TUNNEL) {
+        FrontendHandler.closeOnFlush(c.channel());
+      } else {
+        c.discard();
+      }
+    }
+  }
+
+  /** No upgrade happened: a 503 Status, then the connection ends (the decoder already stopped parsing HTTP). */
+  private void refuse(String why, UpstreamFailure cause) {
+    LOG.debug("upgrade to {} failed: {}", px.serverDescription, why);
+    seen.rejected(new Rejection(Rejection.UPSTREAM, cause.label()));
+    state = State.DONE;
+    releaseEarly();
+    if (upstream != null) {
+      upstream.discard();
+      upstream = null;
+    }
+    var status = StatusResponses.unavailable(client.alloc(), why);
+    FrontendHandler.markClose(status);
+    seen.responseStarted(status.status().code(), "");
+    seen.toClient(status.content().readableBytes());
+    seen.completed();
+    client.writeAndFlush(status, client.voidPromise());
+    front.finished(this, false);
+  }
+
+  private void releaseEarly() {
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early = null;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.kapi.proxy.observe;
+
+import java.util.Objects;
+
+/**
+ * Why the proxy answered a request itself instead of forwarding it.
+ *
+ * @param by   which stage decided: {@value #FILTER}, {@value #LOAD}, {@value #PATH}, {@value #UPSTREAM}, {@value #SHUTDOWN}
+ * @param rule the rule or limit, e.g. {@code reject-paths}, {@code max-inflight}, {@code qps}
+ */
+public record Rejection(String by, String rule) {
+
+  public static final String FILTER = "filter";
+  public static final String LOAD = "load";
+  public static final String PATH = "path";
+  public static final String UPSTREAM = "upstream";
+  public static final String SHUTDOWN = "shutdown";
+
+  public Rejection {
+    Objects.requireNonNull(by, "by");
+    Objects.requireNonNull(rule, "rule");
+  }
+
+  public static Rejection filter(String rule) {
+    return new Rejection(FILTER, rule);
+  }
+
+  public static Rejection load(String limit) {
+    return new Rejection(LOAD, limit);
+  }
+}

@@ -1,0 +1,380 @@
+package dev.kapi.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kapi.config.ClusterConfig;
+import dev.kapi.config.Credentials;
+import dev.kapi.config.CredentialsUnavailableException;
+import dev.kapi.config.TlsSettings;
+import dev.kapi.testing.TestPki;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the proxy does around the API server's answers, against a local upstream that can be made to hang, drop a
+ * connection mid-body, present the wrong certificate or answer 401: each failure mode, and the HTTP/1.1 details
+ * (pooling, pipelining, Expect, HEAD, HTTP/1.0) that must not break streaming.
+ */
+class ProxyBehaviourTest {
+
+  private FakeUpstream upstream;
+  private ProxyServer proxy;
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  private static void ok(ChannelHandlerContext ctx, String body) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    r.headers().set("Content-Type", "application/json").setInt("Content-Length", r.content().readableBytes());
+    ctx.writeAndFlush(r);
+  }
+
+  private void start(FakeUpstream.Behaviour b, Credentials credentials, ProxyConfigCustomizer c) throws Exception {
+    upstream = new FakeUpstream(b);
+    ProxyConfig.Builder builder = ProxyConfig.builder(upstream.cluster(credentials)).port(0);
+    c.customize(builder);
+    proxy = ProxyServer.start(builder.build());
+  }
+
+  interface ProxyConfigCustomizer {
+    void customize(ProxyConfig.Builder b);
+  }
+
+  @Test
+  void answers504WhenTheApiServerSendsNoHeadersInTime() throws Exception {
+    start((ctx, req) -> { }, Credentials.none(), b -> b.responseHeaderTimeout(Duration.ofMillis(300)));
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api/v1/namespaces", "localhost");
+    assertThat(r.code()).isEqualTo(504);
+    assertThat(r.bodyText()).contains("\"reason\":\"Timeout\"").contains("sent no response headers within");
+  }
+
+  @Test
+  void aWatchIsNeverCutByTheHeaderTimeout() throws Exception {
+    CountDownLatch received = new CountDownLatch(1);
+    AtomicReference<ChannelHandlerContext> held = new AtomicReference<>();
+    start((ctx, req) -> {
+      held.set(ctx);
+      received.countDown();
+    }, Credentials.none(), b -> b.responseHeaderTimeout(Duration.ofMillis(200)));
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      c.send("GET /api/v1/configmaps?watch=true HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(received.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(1000); // five header timeouts: a watch must still be waiting
+      held.get().executor().execute(() -> ok(held.get(), "{\"type\":\"ADDED\"}\n"));
+      RawHttp.Response r = c.readResponse(false);
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.bodyText()).isEqualTo("{\"type\":\"ADDED\"}\n");
+    }
+  }
+
+  @Test
+  void cutsTheClientOffWithoutTheTerminatingChunkWhenTheApiServerDiesMidBody() throws Exception {
+    start((ctx, req) -> {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set("Transfer-Encoding", "chunked").set("Content-Type", "application/json");
+      ctx.write(head);
+      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("{\"type\":\"ADDED\"}\n", StandardCharsets.UTF_8)))
+          .addListener(f -> ctx.channel().close());
+    }, Credentials.none(), b -> { });
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api/v1/pods?watch=1", "localhost");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("{\"type\":\"ADDED\"}\n");
+    assertThat(r.complete()).as("a truncated stream must not look finished").isFalse();
+  }
+
+  @Test
+  void answers503WithRetryAfterWhenTheApiServerIsUnreachable() throws Exception {
+    int port = FreePorts.closed();
+    proxy = ProxyServer.start(ProxyConfig.builder(ClusterConfig.builder().server("https://127.0.0.1:" + port).build())
+        .port(0).build());
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(503);
+    assertThat(r.header("Retry-After")).isEqualTo("1");
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    assertThat(r.bodyText()).contains("\"reason\":\"ServiceUnavailable\"")
+        .contains("\"details\":{\"retryAfterSeconds\":1}")
+        .contains("cannot connect to the API server https://127.0.0.1:" + port + ": Connection refused")
+        .doesNotContain("at io.netty").doesNotContain("Exception");
+  }
+
+  @Test
+  void namesTheFailedCertificateCheckWhenTheServerIsNotSignedByTheTrustedCa() throws Exception {
+    upstream = new FakeUpstream((ctx, req) -> ok(ctx, "{}"));
+    TestPki other = TestPki.create("some-other-ca");
+    ClusterConfig cluster = ClusterConfig.builder().server("https://127.0.0.1:" + upstream.port())
+        .tls(TlsSettings.builder().caPem(other.ca().certificatePem(), "test", "other CA").build()).build();
+    proxy = ProxyServer.start(ProxyConfig.builder(cluster).port(0).build());
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(503);
+    assertThat(r.bodyText()).contains("TLS handshake with the API server https://127.0.0.1:" + upstream.port()
+        + " failed: the server certificate (CN=localhost) is not signed by a CA in test other CA");
+  }
+
+  @Test
+  void namesTheHostNameWhenTheCertificateIsForAnotherHost() throws Exception {
+    TestPki.Issued onlyLocalhostName = FakeUpstream.PKI.server("localhost", List.of("localhost"), List.of());
+    upstream = new FakeUpstream((ctx, req) -> ok(ctx, "{}"), onlyLocalhostName);
+    proxy = ProxyServer.start(ProxyConfig.builder(upstream.cluster(Credentials.none())).port(0).build());
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(503);
+    assertThat(r.bodyText()).contains("TLS handshake with the API server").contains("127.0.0.1");
+  }
+
+  @Test
+  void retriesOnceWithTheRefreshedCredentialAfterA401() throws Exception {
+    RotatingCredentials creds = new RotatingCredentials();
+    start((ctx, req) -> {
+      if ("Bearer new".equals(req.headers().get("Authorization"))) {
+        ok(ctx, "{\"kind\":\"APIVersions\"}");
+      } else {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
+        r.headers().setInt("Content-Length", r.content().readableBytes());
+        ctx.writeAndFlush(r);
+      }
+    }, creds, b -> { });
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("{\"kind\":\"APIVersions\"}");
+    assertThat(creds.refreshedWith.get()).isEqualTo("Bearer old");
+    assertThat(upstream.nextRequest().headers().get("Authorization")).isEqualTo("Bearer old");
+    assertThat(upstream.nextRequest().headers().get("Authorization")).isEqualTo("Bearer new");
+  }
+
+  @Test
+  void relaysA401ToARequestWithABodyWithoutReplayingIt() throws Exception {
+    RotatingCredentials creds = new RotatingCredentials();
+    start((ctx, req) -> {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+          Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
+      r.headers().setInt("Content-Length", r.content().readableBytes());
+      ctx.writeAndFlush(r);
+    }, creds, b -> { });
+    RawHttp.Response r = RawHttp.exchange(proxy.port(), "POST /api/v1/namespaces/d/configmaps HTTP/1.1\r\n"
+        + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    assertThat(r.code()).isEqualTo(401);
+    assertThat(r.bodyText()).isEqualTo("{\"code\":401}");
+    assertThat(creds.refreshedWith.get()).isNull();
+  }
+
+  @Test
+  void answers503NamingTheTokenFileWhenTheCredentialIsUnavailable() throws Exception {
+    Credentials missing = new Credentials() {
+      @Override
+      public Optional<String> authorization() {
+        throw new CredentialsUnavailableException("/var/run/secrets/kubernetes.io/serviceaccount/token",
+            "does not exist");
+      }
+
+      @Override
+      public boolean refreshAfterUnauthorized(String rejected) {
+        return false;
+      }
+
+      @Override
+      public String describe() {
+        return "missing";
+      }
+    };
+    start((ctx, req) -> ok(ctx, "{}"), missing, b -> { });
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(503);
+    assertThat(r.header("Retry-After")).isEqualTo("1");
+    assertThat(r.bodyText()).contains("kapi proxy has no credential for the API server: "
+        + "/var/run/secrets/kubernetes.io/serviceaccount/token does not exist");
+  }
+
+  @Test
+  void stripsBorrowedIdentitiesAndKeepsTheClientsOwnAuthorization() throws Exception {
+    start((ctx, req) -> ok(ctx, "{}"), Credentials.staticToken("sa-token"), b -> { });
+    RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost\r\nImpersonate-User: admin\r\n"
+        + "Impersonate-Group: system:masters\r\nImpersonate-Extra-Scopes: all\r\nX-Remote-User: admin\r\n"
+        + "X-Forwarded-For: 10.9.9.9\r\nConnection: close\r\n\r\n");
+    FullHttpRequest first = upstream.nextRequest();
+    assertThat(first.headers().names()).noneMatch(n -> n.toLowerCase().startsWith("impersonate-")
+        || n.toLowerCase().startsWith("x-remote-") || n.toLowerCase().startsWith("x-forwarded-"));
+    assertThat(first.headers().get("Authorization")).isEqualTo("Bearer sa-token");
+    RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer theirs\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(upstream.nextRequest().headers().getAll("Authorization")).containsExactly("Bearer theirs");
+  }
+
+  @Test
+  void readOnlyRefusesWritesAndExecButLetsReadsAndWatchesThrough() throws Exception {
+    start((ctx, req) -> ok(ctx, "{}"), Credentials.none(), b -> b.readOnly(true)
+        .filter(FilterRules.parse("^.*", "", FilterRules.DEFAULT_ACCEPT_HOSTS, "^$")));
+    assertThat(RawHttp.exchange(proxy.port(), "DELETE /api/v1/namespaces/d HTTP/1.1\r\nHost: localhost\r\n"
+        + "Connection: close\r\n\r\n").bodyText()).contains("--read-only allows only GET, HEAD and OPTIONS");
+    RawHttp.Response exec = RawHttp.exchange(proxy.port(), "GET /api/v1/namespaces/d/pods/p/exec HTTP/1.1\r\n"
+        + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    assertThat(exec.code()).isEqualTo(403);
+    assertThat(exec.bodyText()).contains("no upgrades except WebSocket watches");
+    assertThat(RawHttp.get(proxy.port(), "/api/v1/pods?watch=true", "localhost").code()).isEqualTo(200);
+    assertThat(upstream.requests).hasSize(1);
+  }
+
+  @Test
+  void reusesOneUpstreamConnectionForSequentialRequests() throws Exception {
+    ConnectionCounter counter = new ConnectionCounter();
+    start((ctx, req) -> {
+      counter.seen(ctx);
+      ok(ctx, "{\"n\":1}");
+    }, Credentials.none(), b -> { });
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      for (int i = 0; i < 20; i++) {
+        c.send("GET /api HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertThat(c.readResponse(false).bodyText()).isEqualTo("{\"n\":1}");
+      }
+    }
+    assertThat(counter.channels()).isEqualTo(1);
+  }
+
+  @Test
+  void retriesAnIdempotentRequestOnceWhenAPooledConnectionWasClosedByTheServer() throws Exception {
+    // the server closes every connection right after answering, without saying so: a stale pooled connection
+    start((ctx, req) -> {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+          Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
+      r.headers().setInt("Content-Length", 2);
+      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }, Credentials.none(), b -> { });
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      for (int i = 0; i < 5; i++) {
+        c.send("GET /api HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        RawHttp.Response r = c.readResponse(false);
+        assertThat(r.code()).as("request %d", i).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void servesPipelinedRequestsInOrder() throws Exception {
+    start((ctx, req) -> ok(ctx, "{\"uri\":\"" + req.uri() + "\"}"), Credentials.none(), b -> { });
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      c.send("GET /a HTTP/1.1\r\nHost: localhost\r\n\r\nGET /b HTTP/1.1\r\nHost: localhost\r\n\r\n"
+          + "GET /c HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(c.readResponse(false).bodyText()).isEqualTo("{\"uri\":\"/a\"}");
+      assertThat(c.readResponse(false).bodyText()).isEqualTo("{\"uri\":\"/b\"}");
+      assertThat(c.readResponse(false).bodyText()).isEqualTo("{\"uri\":\"/c\"}");
+    }
+  }
+
+  @Test
+  void answersExpectContinueItselfAndStreamsTheBody() throws Exception {
+    start((ctx, req) -> ok(ctx, "{\"got\":" + req.content().toString(StandardCharsets.UTF_8) + "}"),
+        Credentials.none(), b -> { });
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      c.send("POST /api/v1/namespaces/d/configmaps HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 7\r\nExpect: 100-continue\r\n\r\n");
+      assertThat(c.readResponse(false).code()).isEqualTo(100);
+      c.send("{\"a\":1}");
+      assertThat(c.readResponse(false).bodyText()).isEqualTo("{\"got\":{\"a\":1}}");
+    }
+    assertThat(upstream.nextRequest().headers().contains("Expect")).isFalse();
+  }
+
+  @Test
+  void streamsAChunkedRequestBody() throws Exception {
+    start((ctx, req) -> ok(ctx, req.content().toString(StandardCharsets.UTF_8)), Credentials.none(), b -> { });
+    RawHttp.Response r = RawHttp.exchange(proxy.port(), "PUT /api/v1/namespaces/d HTTP/1.1\r\nHost: localhost\r\n"
+        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    assertThat(r.bodyText()).isEqualTo("abcde");
+  }
+
+  @Test
+  void headResponsesCarryNoBodyAndKeepTheConnectionUsable() throws Exception {
+    start((ctx, req) -> {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set("Transfer-Encoding", "chunked");
+      ctx.write(head);
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }, Credentials.none(), b -> { });
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      c.send("HEAD /api HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(c.readResponse(true).code()).isEqualTo(200);
+      c.send("GET /api HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      RawHttp.Response r = c.readResponse(false);
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.complete()).isTrue();
+    }
+  }
+
+  @Test
+  void answersAnHttp10ClientWithACloseDelimitedBody() throws Exception {
+    start((ctx, req) -> {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set("Transfer-Encoding", "chunked");
+      ctx.write(head);
+      ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)));
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }, Credentials.none(), b -> { });
+    RawHttp.Response r = RawHttp.exchange(proxy.port(), "GET /api HTTP/1.0\r\nHost: localhost\r\n\r\n");
+    assertThat(r.header("Transfer-Encoding")).isNull();
+    assertThat(r.bodyText()).isEqualTo("hello");
+  }
+
+  /** Counts the distinct upstream connections requests arrived on. */
+  static final class ConnectionCounter {
+    private final ConcurrentHashMap<Object, Boolean> seen = new ConcurrentHashMap<>();
+
+    void seen(ChannelHandlerContext ctx) {
+      seen.put(ctx.channel().id(), true);
+    }
+
+    int channels() {
+      return seen.size();
+    }
+  }
+
+  /** A token that is "old" until a 401 is reported, then "new" (a token file the kubelet rotated). */
+  static final class RotatingCredentials implements Credentials {
+    final AtomicReference<String> refreshedWith = new AtomicReference<>();
+    private final AtomicInteger generation = new AtomicInteger();
+
+    @Override
+    public Optional<String> authorization() {
+      return Optional.of(generation.get() == 0 ? "Bearer old" : "Bearer new");
+    }
+
+    @Override
+    public boolean refreshAfterUnauthorized(String rejected) {
+      refreshedWith.set(rejected);
+      generation.incrementAndGet();
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "rotating test token";
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.kapi.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kapi.config.ClusterConfig;
+import dev.kapi.config.Credentials;
+import dev.kapi.config.TlsSettings;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --www, --www-prefix, --api-prefix and --append-server-path, end to end (the upstream echoes the path it got). */
+class StaticFilesAndPrefixesTest {
+
+  @TempDir
+  Path www;
+  private FakeUpstream upstream;
+  private ProxyServer proxy;
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  private void start(String serverPath, java.util.function.Consumer<ProxyConfig.Builder> c) throws Exception {
+    upstream = new FakeUpstream((ctx, req) -> {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+          Unpooled.copiedBuffer("upstream:" + req.uri(), StandardCharsets.UTF_8));
+      r.headers().setInt("Content-Length", r.content().readableBytes());
+      ctx.writeAndFlush(r);
+    });
+    ClusterConfig cluster = ClusterConfig.builder().server("https://127.0.0.1:" + upstream.port() + serverPath)
+        .tls(TlsSettings.builder().caPem(FakeUpstream.PKI.ca().certificatePem(), "test", "ca").build())
+        .credentials(Credentials.none()).build();
+    ProxyConfig.Builder b = ProxyConfig.builder(cluster).port(0);
+    c.accept(b);
+    proxy = ProxyServer.start(b.build());
+  }
+
+  private String get(String target) throws Exception {
+    RawHttp.Response r = RawHttp.get(proxy.port(), target, "localhost");
+    return r.code() + " " + r.bodyText();
+  }
+
+  @Test
+  void servesStaticFilesUnderTheWwwPrefixAndTheApiEverywhereElse() throws Exception {
+    Files.writeString(www.resolve("index.html"), "<h1>home</h1>");
+    Files.createDirectories(www.resolve("js"));
+    Files.writeString(www.resolve("js/app.js"), "console.log(1)");
+    start("", b -> b.www(www));
+    RawHttp.Response file = RawHttp.get(proxy.port(), "/static/js/app.js", "localhost");
+    assertThat(file.code()).isEqualTo(200);
+    assertThat(file.header("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
+    assertThat(file.bodyText()).isEqualTo("console.log(1)");
+    assertThat(get("/static/")).isEqualTo("200 <h1>home</h1>");
+    RawHttp.Response dir = RawHttp.get(proxy.port(), "/static/js", "localhost");
+    assertThat(dir.code()).isEqualTo(301);
+    assertThat(dir.header("Location")).isEqualTo("/static/js/");
+    assertThat(get("/static/js/")).contains("<a href=\"app.js\">app.js</a>");
+    assertThat(get("/static/missing.txt")).startsWith("404 ").contains("\"reason\":\"NotFound\"");
+    RawHttp.Response head = RawHttp.exchange(proxy.port(), "HEAD /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(head.header("Content-Length")).isEqualTo("14");
+    assertThat(RawHttp.exchange(proxy.port(), "POST /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Length: 0\r\nConnection: close\r\n\r\n").code()).isEqualTo(405);
+    assertThat(get("/api/v1/pods")).isEqualTo("200 upstream:/api/v1/pods");
+    assertThat(RawHttp.get(proxy.port(), "/static/js/app.js", "evil.example").code())
+        .as("the Host check covers static files").isEqualTo(403);
+  }
+
+  @Test
+  void stripsACustomApiPrefixButNotOneStartingWithApi() throws Exception {
+    start("", b -> b.apiPrefix("/custom"));
+    assertThat(get("/custom/api/v1/pods?limit=1")).isEqualTo("200 upstream:/api/v1/pods?limit=1");
+    assertThat(get("/api/v1/pods")).startsWith("404 ").contains("outside --api-prefix /custom/");
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.builder(proxy.config().cluster()).port(0).apiPrefix("/api/").build());
+    assertThat(get("/api/v1/pods")).isEqualTo("200 upstream:/api/v1/pods");
+    assertThat(get("/apis/batch/v1")).startsWith("404 ");
+  }
+
+  @Test
+  void appendsTheServerPathOnlyWhenAsked() throws Exception {
+    start("/k8s/clusters/c-1", b -> b.appendServerPath(true));
+    assertThat(get("/api/v1/namespaces/d%C3%A9mo")).isEqualTo("200 upstream:/k8s/clusters/c-1/api/v1/namespaces/d%C3%A9mo");
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.builder(proxy.config().cluster()).port(0).build());
+    assertThat(get("/api")).isEqualTo("200 upstream:/api");
+  }
+
+  @Test
+  void keepaliveZeroMeansTheDefaultPeriodAndNegativeMeansOff() {
+    ClusterConfig c = ClusterConfig.builder().server("https://127.0.0.1:1").build();
+    assertThat(ProxyConfig.builder(c).build().effectiveKeepAlive()).contains(Duration.ofSeconds(30));
+    assertThat(ProxyConfig.builder(c).keepAlive(Duration.ofSeconds(5)).build().effectiveKeepAlive())
+        .contains(Duration.ofSeconds(5));
+    assertThat(ProxyConfig.builder(c).keepAlive(Duration.ofSeconds(-1)).build().effectiveKeepAlive())
+        .isEqualTo(Optional.empty());
+  }
+}

@@ -1,0 +1,27 @@
+package dev.kapi.proxy.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RedactedPathTest {
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "/api/v1/namespaces/x/pods|/api/v1/namespaces/x/pods",
+      "/api/v1/pods?watch=true&resourceVersion=12|/api/v1/pods?watch=true&resourceVersion=12",
+      "/x?access_token=abc&limit=5|/x?access_token=REDACTED&limit=5",
+      "/x?TOKEN=abc|/x?TOKEN=REDACTED",
+      "/x?client_secret=s&password=p&apiKey=k|/x?client_secret=REDACTED&password=REDACTED&apiKey=REDACTED",
+      "/x?X-Amz-Signature=sig&x=1|/x?X-Amz-Signature=REDACTED&x=1",
+      "/x?auth%5Ftoken=abc|/x?auth%5Ftoken=REDACTED",
+      "/x?labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dy|/x?labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dy",
+      "/x?token|/x?token",
+      "/x?|/x?",
+      "/x?a=1&&b=2|/x?a=1&&b=2",
+  })
+  void redactsValuesOfSecretLookingQueryParametersOnly(String in, String out) {
+    assertThat(RedactedPath.of(in)).isEqualTo(out);
+  }
+}
