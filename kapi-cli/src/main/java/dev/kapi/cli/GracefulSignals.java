@@ -23,17 +23,26 @@ final class GracefulSignals {
   static GracefulSignals install(ProxyServer server, String grace) {
     GracefulSignals s = new GracefulSignals();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> {
-        CompletableFuture<GracefulShutdown.Summary> started = server.shutdownGracefully();
-        if (!s.shutdown.compareAndSet(null, started)) {
-          System.err.println("kapi proxy: SIG" + signal.getName() + " again: closing now");
-          server.close();
-          return;
-        }
-        System.err.println("kapi proxy: SIG" + signal.getName() + ": draining connections (up to " + grace + ")");
-      });
+      try {
+        handle(name, server, grace, s);
+      } catch (IllegalArgumentException taken) {
+        // -Xrs or an embedding JVM owns the signal: the shutdown hook still closes the server, without the drain
+        System.err.println("kapi proxy: cannot handle SIG" + name + " (" + taken.getMessage() + "): no graceful drain");
+      }
     }
     return s;
+  }
+
+  private static void handle(String name, ProxyServer server, String grace, GracefulSignals s) {
+    Signal.handle(new Signal(name), signal -> {
+      if (s.shutdown.get() != null) {
+        System.err.println("kapi proxy: SIG" + signal.getName() + " again: closing now");
+        server.close();
+        return;
+      }
+      System.err.println("kapi proxy: SIG" + signal.getName() + ": draining connections (up to " + grace + ")");
+      s.shutdown.compareAndSet(null, server.shutdownGracefully());
+    });
   }
 
   /** The shutdown a signal started, if one did. */

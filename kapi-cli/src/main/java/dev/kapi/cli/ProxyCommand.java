@@ -145,6 +145,9 @@ public final class ProxyCommand implements Callable<Integer> {
   @Mixin
   OperationsOptions operations; // admin listener, access log, limits, shutdown: docs/operations.md
 
+  @Mixin
+  SecurityOptions security; // --policy, --deny-exec, hard limits: docs/security.md
+
   /** {@code kapi proxy} on its own (Main's fast path), named and erroring as it does under {@code kapi}. */
   static picocli.CommandLine commandLine() {
     if (System.getProperty("picocli.converters.excludes") == null) {
@@ -246,6 +249,7 @@ public final class ProxyCommand implements Callable<Integer> {
     ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).listen(listen).filter(rules).apiPrefix(apiPrefix)
         .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)
         .allowImpersonation(allowImpersonation);
+    security.apply(b);
     if (!www.isEmpty()) {
       Path dir = Path.of(www);
       if (!Files.isDirectory(dir)) {

@@ -1,6 +1,7 @@
 package dev.kapi.proxy;
 
 import dev.kapi.config.ClusterConfig;
+import dev.kapi.proxy.policy.Policy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,10 +29,15 @@ import java.util.Optional;
  *                              query parameter extends it.
  * @param eventLoopThreads      I/O threads; 0 means one per available processor
  * @param maxIdleUpstreamPerThread keep-alive connections to the API server kept idle per I/O thread
+ * @param policy                {@code --policy}: Role-shaped rules every request must satisfy before it goes upstream
+ * @param denyExec              {@code --deny-exec}: refuse exec, attach, port-forward, ephemeral containers and the
+ *                              proxy subresources (the CLI turns it on with a policy unless told otherwise)
+ * @param limits                the hard limits ({@code --max-header-bytes} …), see {@link Limits}
  */
 public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterRules> filter, String apiPrefix,
     Optional<Path> www, String wwwPrefix, Duration keepAlive, boolean appendServerPath, boolean readOnly,
-    boolean allowImpersonation, Duration responseHeaderTimeout, int eventLoopThreads, int maxIdleUpstreamPerThread) {
+    boolean allowImpersonation, Duration responseHeaderTimeout, int eventLoopThreads, int maxIdleUpstreamPerThread,
+    Optional<Policy> policy, boolean denyExec, Limits limits) {
 
   public static final int DEFAULT_PORT = 8001;
   public static final String DEFAULT_ADDRESS = "127.0.0.1";
@@ -54,6 +60,8 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     if (eventLoopThreads < 0) {
       throw new IllegalArgumentException("eventLoopThreads must be >= 0");
     }
+    Objects.requireNonNull(policy, "policy");
+    limits = limits == null ? Limits.DEFAULTS : limits;
     if (maxIdleUpstreamPerThread < 0) {
       throw new IllegalArgumentException("maxIdleUpstreamPerThread must be >= 0");
     }
@@ -92,6 +100,9 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     private Duration responseHeaderTimeout = DEFAULT_RESPONSE_HEADER_TIMEOUT;
     private int eventLoopThreads;
     private int maxIdleUpstreamPerThread = 64;
+    private Policy policy;
+    private Boolean denyExec; // null: on exactly when there is a policy
+    private Limits limits = Limits.DEFAULTS;
 
     private Builder(ClusterConfig cluster) {
       this.cluster = cluster;
@@ -163,6 +174,22 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
       return this;
     }
 
+    /** {@code --policy}; it turns {@link #denyExec} on unless that is set to false. */
+    public Builder policy(Policy v) {
+      policy = v;
+      return this;
+    }
+
+    public Builder denyExec(boolean v) {
+      denyExec = v;
+      return this;
+    }
+
+    public Builder limits(Limits v) {
+      limits = v;
+      return this;
+    }
+
     public Builder maxIdleUpstreamPerThread(int v) {
       maxIdleUpstreamPerThread = v;
       return this;
@@ -171,7 +198,7 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     public ProxyConfig build() {
       return new ProxyConfig(cluster, listen, filter, apiPrefix, Optional.ofNullable(www), wwwPrefix, keepAlive,
           appendServerPath, readOnly, allowImpersonation, responseHeaderTimeout, eventLoopThreads,
-          maxIdleUpstreamPerThread);
+          maxIdleUpstreamPerThread, Optional.ofNullable(policy), denyExec != null ? denyExec : policy != null, limits);
     }
   }
 }

@@ -179,6 +179,11 @@ public final class ProxyServer implements AutoCloseable {
     return listener.localAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
   }
 
+  /** The proxy's metrics (what the admin listener's {@code /metrics} serves). */
+  public dev.kapi.proxy.observe.ProxyMetrics metrics() {
+    return operations.metrics();
+  }
+
   public ProxyConfig config() {
     return config;
   }

@@ -1,5 +1,6 @@
 package dev.kapi.proxy.internal;
 
+import dev.kapi.proxy.Limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -24,17 +25,24 @@ final class FrontendCodec {
   private FrontendCodec() {
   }
 
-  static HttpDecoderConfig decoderConfig() {
-    // Go's http.Server allows 1 MB of request line + headers; API requests with long label selectors need room.
-    return new HttpDecoderConfig().setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(1024 * 1024)
-        .setMaxChunkSize(64 * 1024);
+  /**
+   * The decoder's own limits come from {@code --max-request-target-bytes} (plus room for the method and version;
+   * {@link RequestLimits} checks the target itself exactly) and {@code --max-header-bytes}.
+   */
+  static HttpDecoderConfig decoderConfig(Limits limits) {
+    return new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestTargetBytes() + 64)
+        .setMaxHeaderSize(limits.maxHeaderBytes()).setMaxChunkSize(64 * 1024);
   }
 
   static final class RequestDecoder extends HttpRequestDecoder {
     private boolean passThrough;
 
     RequestDecoder() {
-      super(decoderConfig());
+      this(Limits.DEFAULTS);
+    }
+
+    RequestDecoder(Limits limits) {
+      super(decoderConfig(limits));
     }
 
     @Override

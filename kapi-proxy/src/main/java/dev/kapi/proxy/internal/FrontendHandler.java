@@ -23,12 +23,14 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import dev.kapi.proxy.Limits;
 import dev.kapi.proxy.discovery.DiscoveryCache;
 import dev.kapi.proxy.lifecycle.GracefulShutdown;
 import dev.kapi.proxy.load.LoadDecision;
 import dev.kapi.proxy.observe.ObservedExchange;
 import dev.kapi.proxy.observe.Rejection;
 import dev.kapi.proxy.observe.UpstreamFailure;
+import dev.kapi.proxy.policy.PolicyDecision;
 import dev.kapi.proxy.policy.RequestInfoParser;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayDeque;
@@ -166,7 +168,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       Throwable cause = req.decoderResult().cause();
       int code = cause instanceof TooLongHttpLineException ? 414
           : cause instanceof TooLongHttpHeaderException ? 431 : cause instanceof TooLongFrameException ? 413 : 400;
-      respond(req, StatusResponses.malformed(ctx.alloc(), code, "malformed HTTP request: " + cause.getMessage()), true,
+      // RequestLimits words the limits (naming the flag); anything else is the decoder's complaint
+      String message = cause instanceof TooLongFrameException && cause.getMessage().startsWith("kapi proxy")
+          ? cause.getMessage() : "malformed HTTP request: " + cause.getMessage();
+      respond(req, StatusResponses.malformed(ctx.alloc(), code, message), true,
           new Rejection(Rejection.PATH, "malformed"));
       return;
     }
@@ -205,7 +210,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     String method = req.method().name();
     ExchangeKind kind = ExchangeKind.of(filterPath, target.rawQuery(), req.headers());
     ObservedExchange seen = observe(req, path, target.rawQuery(), kind);
-    if (px.filter.isPresent() && filter(method, filterPath, host) instanceof FilterDecision.Deny deny) {
+    if (px.filter.isPresent() && filter(method, path, host) instanceof FilterDecision.Deny deny) {
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath + ": "
           + deny.reason()), upgrade, Rejection.filter(deny.rule()));
       return;
@@ -214,6 +219,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath
           + ": --read-only allows only GET, HEAD and OPTIONS" + (kind == ExchangeKind.UPGRADE
           ? ", and no upgrades except WebSocket watches" : "")), upgrade, Rejection.filter("read-only"));
+      return;
+    }
+    // --deny-exec and --policy decide on the request as the API server will read it, before anything goes upstream
+    if (px.guard.active() && px.guard.decide(seen.info(), req.headers()) instanceof PolicyDecision.Deny deny) {
+      respond(req, StatusResponses.forbidden(ctx.alloc(), deny.message()), upgrade, Rejection.filter(deny.rule()));
       return;
     }
     boolean bodiless = isBodiless(req);
@@ -255,6 +265,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
           Unpooled.EMPTY_BUFFER), ctx.voidPromise());
     }
     if (kind == ExchangeKind.UPGRADE) {
+      if (!px.upgrades.tryTake(ctx.channel())) { // the slot is given back when this connection closes
+        px.ops.metrics.limitRejected(Limits.UPGRADES);
+        respond(req, StatusResponses.status(ctx.alloc(), 429, "TooManyRequests", "kapi proxy has "
+            + px.upgrades.max() + " exec, attach and port-forward sessions open (--" + Limits.UPGRADES + ")", 1), true,
+            Rejection.load(Limits.UPGRADES));
+        return;
+      }
       begin(new UpgradeExchange(this, ctx, px, req, seen), admitted.delay());
     } else {
       begin(new ProxyExchange(this, ctx, px, req, kind, authorization, bodiless, clientKeepAlive, http10,
@@ -304,7 +321,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
   /** The filter's decision; the Host part is remembered per connection (clients send the same Host every time). */
   private FilterDecision filter(String method, String path, String host) {
     RequestFilter f = px.filter.get();
-    FilterDecision d = f.decidePathAndMethod(method, path);
+    FilterDecision d = f.decidePathAndMethodAsSent(method, path);
     if (d instanceof FilterDecision.Deny) {
       return d;
     }

@@ -39,12 +39,24 @@ final class HeaderRewriter {
   private final String hostHeader;
   private final Credentials credentials;
   private final boolean allowImpersonation;
+  private final boolean keepImpersonateHeaders;
   private final String userAgent;
 
   HeaderRewriter(String hostHeader, Credentials credentials, boolean allowImpersonation, String userAgent) {
+    this(hostHeader, credentials, allowImpersonation, false, userAgent);
+  }
+
+  /**
+   * @param keepImpersonateHeaders pass {@code Impersonate-*} even without {@code allowImpersonation}: a
+   *                               {@code --policy} has already refused every request whose impersonation it does
+   *                               not allow ({@code X-Remote-*} and WebSocket bearer subprotocols still go)
+   */
+  HeaderRewriter(String hostHeader, Credentials credentials, boolean allowImpersonation, boolean keepImpersonateHeaders,
+      String userAgent) {
     this.hostHeader = hostHeader;
     this.credentials = credentials;
     this.allowImpersonation = allowImpersonation;
+    this.keepImpersonateHeaders = keepImpersonateHeaders;
     this.userAgent = userAgent;
   }
 
@@ -134,7 +146,8 @@ final class HeaderRewriter {
     Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
     while (it.hasNext()) {
       CharSequence name = it.next().getKey();
-      if (isForwarding(name) || !allowImpersonation && isIdentity(name)) {
+      if (isForwarding(name) || !allowImpersonation && isIdentity(name)
+          && !(keepImpersonateHeaders && startsWithIgnoreCase(name, "impersonate-"))) {
         if (remove == null) {
           remove = new ArrayList<>(2);
         }

@@ -1,11 +1,11 @@
 package dev.kapi.proxy.internal;
 
+import dev.kapi.proxy.observe.ObservedExchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import dev.kapi.proxy.observe.ObservedExchange;
 import java.util.List;
 
 /** A response the proxy makes itself (a Status, a static file): written at once; the request body is dropped. */

@@ -1,18 +1,22 @@
 package dev.kapi.proxy.internal;
 
+import dev.kapi.proxy.Limits;
 import dev.kapi.proxy.ProxyConfig;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Builds the shared {@link ProxyContext} and the per-connection pipeline: request decoder, response encoder,
- * {@link FrontendHandler}. No aggregator, no compressor, no idle-state handler: bodies stream as they are.
+ * {@link RequestLimits}, {@link FrontendHandler} (a connection over {@code --max-connections} gets a 503 instead). No aggregator, no compressor, no idle-state handler: bodies stream as they are.
  */
 public final class ProxyChannels extends ChannelInitializer<Channel> {
 
@@ -45,9 +49,20 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
-    FrontendCodec.RequestDecoder decoder = new FrontendCodec.RequestDecoder();
+    Limits limits = px.config.limits();
+    if (!px.connections.tryTake(ch)) {
+      px.ops.metrics.limitRejected(Limits.CONNECTIONS);
+      FullHttpResponse busy = StatusResponses.status(ch.alloc(), 503, "ServiceUnavailable", "kapi proxy has "
+          + px.connections.max() + " client connections open (--" + Limits.CONNECTIONS + ")", 1);
+      FrontendHandler.markClose(busy);
+      ch.pipeline().addLast("encoder", new HttpResponseEncoder());
+      ch.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    FrontendCodec.RequestDecoder decoder = new FrontendCodec.RequestDecoder(limits);
     FrontendCodec.ResponseEncoder encoder = new FrontendCodec.ResponseEncoder();
-    ch.pipeline().addLast("decoder", decoder).addLast("encoder", encoder)
-        .addLast("frontend", new FrontendHandler(px, decoder, encoder));
+    RequestLimits requestLimits = new RequestLimits(limits, px.ops.metrics::limitRejected);
+    ch.pipeline().addLast("bytes-in", requestLimits.bytesIn()).addLast("decoder", decoder).addLast("encoder", encoder)
+        .addLast("limits", requestLimits).addLast("frontend", new FrontendHandler(px, decoder, encoder));
   }
 }

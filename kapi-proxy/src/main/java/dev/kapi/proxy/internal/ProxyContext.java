@@ -3,6 +3,7 @@ package dev.kapi.proxy.internal;
 import dev.kapi.config.ClusterConfig;
 import dev.kapi.config.Credentials;
 import dev.kapi.proxy.ProxyConfig;
+import dev.kapi.proxy.policy.RequestGuard;
 import io.netty.channel.EventLoop;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,9 @@ final class ProxyContext {
   final Optional<StaticFiles> staticFiles;
   final UpstreamConnector connector;
   final Operations ops;
+  final RequestGuard guard;
+  final ConnectionSlots connections;
+  final ConnectionSlots upgrades;
   private final Map<EventLoop, UpstreamPool> pools;
 
   ProxyContext(ProxyConfig config, UpstreamConnector connector, Map<EventLoop, UpstreamPool> pools, Operations ops) {
@@ -35,8 +39,12 @@ final class ProxyContext {
     this.upstreamPathPrefix = config.appendServerPath() ? cluster.pathPrefix() : "";
     this.mux = new Route.Mux(config.apiPrefix(), config.www().map(w -> config.wwwPrefix()));
     this.filter = config.filter().map(RequestFilter::new);
+    this.guard = new RequestGuard(config.policy(), config.denyExec());
+    // with a policy, Impersonate-* headers reach the API server only after the policy allowed them (else 403)
     this.headers = new HeaderRewriter(cluster.hostHeader(), credentials, config.allowImpersonation(),
-        cluster.userAgent());
+        config.policy().isPresent(), cluster.userAgent());
+    this.connections = new ConnectionSlots(config.limits().maxConnections());
+    this.upgrades = new ConnectionSlots(config.limits().maxUpgrades());
     this.staticFiles = config.www().map(StaticFiles::new);
     this.connector = connector;
     this.pools = Map.copyOf(pools);

@@ -51,6 +51,22 @@ final class RequestFilter {
     return FilterDecision.ALLOW;
   }
 
+  /**
+   * {@link #decidePathAndMethod} for a canonical path as sent: the checks see it without a trailing "/", and
+   * reject-paths sees the slashed form too, because the API server acts on either (a rule written for the
+   * slashed form must refuse it).
+   */
+  FilterDecision decidePathAndMethodAsSent(String method, String pathAsSent) {
+    String trimmed = CanonicalTarget.trimTrailingSlash(pathAsSent);
+    FilterDecision d = decidePathAndMethod(method, trimmed);
+    if (d instanceof FilterDecision.Deny || trimmed.equals(pathAsSent)) {
+      return d;
+    }
+    Rule r = firstMatch(rejectPaths, pathAsSent);
+    return r == null ? d
+        : new FilterDecision.Deny("path \"" + pathAsSent + "\" matches --reject-paths rule \"" + r.pattern() + "\"");
+  }
+
   /** The last check: accept-hosts. Depends on the Host header alone, so a connection may remember it. */
   FilterDecision decideHost(String hostHeader) {
     String host = hostWithoutPort(hostHeader);

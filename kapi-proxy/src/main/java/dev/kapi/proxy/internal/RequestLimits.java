@@ -102,13 +102,21 @@ final class RequestLimits extends ChannelDuplexHandler {
       countingBody = false;
       if (req.decoderResult().isFailure()) {
         Throwable cause = req.decoderResult().cause();
-        observer.rejected(cause instanceof TooLongHttpLineException ? Limits.REQUEST_TARGET_BYTES
-            : cause instanceof TooLongHttpHeaderException ? Limits.HEADER_BYTES : Limits.MALFORMED);
+        if (cause instanceof TooLongHttpLineException) {
+          refuse(req, Limits.REQUEST_TARGET_BYTES, new TooLongHttpLineException(tooLong("request line")));
+        } else if (cause instanceof TooLongHttpHeaderException) {
+          refuse(req, Limits.HEADER_BYTES, new TooLongHttpHeaderException("kapi proxy refused request headers larger"
+              + " than --" + Limits.HEADER_BYTES + "=" + limits.maxHeaderBytes() + " bytes"));
+        } else {
+          observer.rejected(Limits.MALFORMED);
+        }
+      } else if (req.uri().length() > limits.maxRequestTargetBytes()) {
+        refuse(req, Limits.REQUEST_TARGET_BYTES, new TooLongHttpLineException(tooLong(
+            "request target of " + req.uri().length() + " bytes")));
       } else if (!ExchangeKind.isUpgrade(req.headers())) {
         long declared = HttpUtil.getContentLength(req, -1L);
         if (declared > limits.maxRequestBodyBytes()) {
-          observer.rejected(Limits.REQUEST_BODY_BYTES);
-          req.setDecoderResult(DecoderResult.failure(new TooLongFrameException(tooLarge(declared + " bytes"))));
+          refuse(req, Limits.REQUEST_BODY_BYTES, new TooLongFrameException(tooLarge(declared + " bytes")));
         } else {
           countingBody = true;
         }
@@ -128,6 +136,17 @@ final class RequestLimits extends ChannelDuplexHandler {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Marks the request failed, so the frontend answers it (414, 431, 413) and sends nothing upstream. */
+  private void refuse(HttpRequest req, String limit, TooLongFrameException why) {
+    observer.rejected(limit);
+    req.setDecoderResult(DecoderResult.failure(why));
+  }
+
+  private String tooLong(String what) {
+    return "kapi proxy refused a " + what + " longer than --" + Limits.REQUEST_TARGET_BYTES + "="
+        + limits.maxRequestTargetBytes() + " bytes";
   }
 
   private String tooLarge(String what) {

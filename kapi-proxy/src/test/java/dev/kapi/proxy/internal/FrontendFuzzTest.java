@@ -66,7 +66,9 @@ class FrontendFuzzTest {
     ch.runScheduledPendingTasks();
     ch.runPendingTasks();
     ch.checkException();
-    responses(ch);
+    List<Integer> late = responses(ch);
+    assertThat(late).as("only a 408 is answered late").allMatch(code -> code == 408);
+    assertThat(ch.isOpen()).as("nothing is left waiting after the header-read timeout").isFalse();
     releaseAll(ch.inboundMessages());
     ch.finishAndReleaseAll();
   }
