@@ -6,7 +6,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT
-(cd "$ROOT" && ./mvnw -B -q -o dependency:build-classpath -pl kapi-testing -Dmdep.outputFile="$CP_FILE" -Dkapi.envtest.skip=true >&2)
-CP="$(ls "$HOME"/.m2/repository/dev/kapi/kapi-testing/*/kapi-testing-*.jar | head -1):$(ls "$HOME"/.m2/repository/dev/kapi/kapi-config/*/kapi-config-*.jar | head -1):$(cat "$CP_FILE")"
+# kapi-proxy's test classpath has the harness (kapi-testing), kapi-config and their dependencies
+(cd "$ROOT" && ./mvnw -B -q -o dependency:build-classpath -pl kapi-proxy -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$CP_FILE" -Dkapi.envtest.skip=true >&2)
+CP="$(cat "$CP_FILE")"
 OUT="$ROOT/bench/results/watch-latency-$(date -u +%Y%m%dT%H%M%SZ).md"
 java -cp "$CP" "$ROOT/bench/WatchLatency.java" "$ROOT/kapi" "${1:-100}" | tee "$OUT"

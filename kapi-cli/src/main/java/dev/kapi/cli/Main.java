@@ -17,7 +17,7 @@ public final class Main {
     if (args.length > 0 && args[0].equals("proxy")) {
       // the ambassador's start-up counts (first response in a new Pod): building every subcommand's model, and
       // the libraries their fields pull in, cost about 250 ms of it
-      return ProxyCommand.commandLine().execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return ProxyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
     return KapiCommand.commandLine().execute(args);
   }

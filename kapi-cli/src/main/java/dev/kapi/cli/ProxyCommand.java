@@ -148,7 +148,44 @@ public final class ProxyCommand implements Callable<Integer> {
   @Mixin
   SecurityOptions security; // --policy, --deny-exec, hard limits: docs/security.md
 
-  /** {@code kapi proxy} on its own (Main's fast path), named and erroring as it does under {@code kapi}. */
+  /**
+   * {@code kapi proxy ARGS}, Main's fast path. Start-up to the first response is a target (a new Pod waits on
+   * it), and most of it is class initialisation on one thread; so the libraries the proxy will need whatever its
+   * flags (Jackson for the token's claims, Netty, BoringSSL, the JDK's TLS) are initialised on a second thread
+   * while this one builds the command line and parses the flags.
+   */
+  static int run(String... args) {
+    defaultSystemProperties();
+    Thread prepare = new Thread(ProxyCommand::prepare, "kapi-proxy-prepare");
+    prepare.setDaemon(true);
+    prepare.start();
+    return commandLine().execute(args);
+  }
+
+  private static void prepare() {
+    try {
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"exp\":0}"); // what reading the token needs first
+    } catch (java.io.IOException | RuntimeException e) {
+      // only a warm-up: the real use reports problems
+    }
+    ProxyServer.prepare();
+  }
+
+  /** Netty properties that must be set before its classes initialise; an explicit -D wins. */
+  private static void defaultSystemProperties() {
+    // Netty records JFR events for its buffer chunks unless told not to; registering the event types costs start-up
+    // time and memory, and nobody records them here (set the property to true to get them back)
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
+    // Netty's buffer-leak sampling touches every message on every hop; it is a debugging aid (set
+    // -Dio.netty.leakDetection.level=simple or paranoid to use it), not something a production proxy should pay for
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
+  }
+
+  /** {@code kapi proxy} on its own, named and erroring as it does under {@code kapi}. */
   static picocli.CommandLine commandLine() {
     if (System.getProperty("picocli.converters.excludes") == null) {
       // none of this command's options is a date, time or SQL type; registering their converters reflectively
@@ -168,19 +205,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Netty records JFR events for its buffer chunks unless told not to; registering the event types costs start-up
-    // time and memory, and nobody records them here (set the property to true to get them back)
-    if (System.getProperty("io.netty.jfr.enabled") == null) {
-      System.setProperty("io.netty.jfr.enabled", "false");
-    }
-    // Netty's buffer-leak sampling touches every message on every hop; it is a debugging aid (set
-    // -Dio.netty.leakDetection.level=simple or paranoid to use it), not something a production proxy should pay for
-    if (System.getProperty("io.netty.leakDetection.level") == null) {
-      System.setProperty("io.netty.leakDetection.level", "disabled");
-    }
-    Thread warmUp = new Thread(ProxyServer::prepare, "kapi-proxy-prepare");
-    warmUp.setDaemon(true);
-    warmUp.start(); // overlaps with reading the configuration below (token, CA, kubeconfig)
+    defaultSystemProperties(); // when run as a subcommand of kapi rather than through run()
     ProxyConfig config = config();
     operations.applyLogLevel();
     Optional<AsyncLineWriter> accessLog = operations.accessLog

@@ -60,6 +60,7 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static void prepare() {
     Transport.best();
+    io.netty.handler.ssl.OpenSsl.isAvailable(); // loads BoringSSL
     try {
       javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
     } catch (java.security.GeneralSecurityException e) {

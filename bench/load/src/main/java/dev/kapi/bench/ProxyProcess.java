@@ -32,7 +32,8 @@ final class ProxyProcess implements AutoCloseable {
     this.jvmFlags = jvmFlags;
   }
 
-  static ProxyProcess start(Path cliJar, Map<String, String> podEnv, List<String> proxyFlags) throws IOException {
+  static ProxyProcess start(Path cliJar, Map<String, String> podEnv, List<String> proxyFlags)
+      throws IOException, InterruptedException {
     List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
     String extra = System.getenv("KAPI_BENCH_PROXY_OPTS");
     if (extra != null && !extra.isBlank()) {
@@ -42,6 +43,9 @@ final class ProxyProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvm);
     cmd.addAll(List.of("-jar", cliJar.toString(), "proxy", "--port=0"));
+    if (supports(cliJar, "--admin-address")) {
+      cmd.add("--admin-address=off"); // the bench reads /proc and jcmd, and must not collide with a proxy on :9091
+    }
     cmd.addAll(proxyFlags);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(podEnv);

@@ -14,6 +14,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -66,9 +68,19 @@ final class UpstreamConnector {
     this.ssl = "https".equals(cluster.server().getScheme()) ? sslContext(tls) : null;
   }
 
+  /**
+   * BoringSSL (netty-tcnative) when its native library loads, else the JDK's engine; either way the trust decision
+   * is kapi-config's trust manager's. Measured (docs/benchmarks.md): with the JDK engine AES-GCM runs in Java until
+   * C2 has compiled the cipher loops, so a fresh proxy serves its first seconds and its first large bodies several
+   * times slower; BoringSSL is fast from the first request.
+   */
+  static SslProvider provider() {
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+  }
+
   private static SslContext sslContext(TlsSettings tls) {
     try {
-      SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+      SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider())
           .trustManager(tls.trustManager())
           // the trust manager verifies the host name itself (against tls-server-name or the engine's peer host)
           .endpointIdentificationAlgorithm(null);
@@ -93,7 +105,10 @@ final class UpstreamConnector {
             if (ssl != null) {
               SslHandler h = ssl.newHandler(ch.alloc(), peerHost, port);
               h.setHandshakeTimeoutMillis(connectTimeoutMillis);
-              ch.pipeline().addLast("heap", HeapInbound.INSTANCE).addLast("tls", h);
+              if (!(ssl instanceof OpenSslContext)) {
+                ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
+              }
+              ch.pipeline().addLast("tls", h);
             }
             ch.pipeline().addLast(CODEC, new HttpClientCodec(RESPONSE_DECODING, false, false));
             ch.pipeline().addLast("upstream", connection);

@@ -153,6 +153,22 @@ class LimitsTest {
   }
 
   @Test
+  void oneClientConnectionHoldsAtMostOneUpstreamConnectionHoweverManyRequestsItPipelines() throws Exception {
+    String get = "GET /api/v1/namespaces/a/configmaps HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    try (ProxyHarness.RawClient c = proxy.raw(get.repeat(20))) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(c.readHead()).as("response " + i).endsWith("\r\n\r\n");
+        assertThat(c.in.readNBytes(2)).hasSize(2);
+      }
+    }
+    assertThat(upstreamRequests).hasValue(20);
+    synchronized (upstreamSockets) {
+      // served one after the other on one pooled connection (plus, at most, the one the proxy opened at start)
+      assertThat(upstreamSockets).hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void malformedHttpIs400AndTheConnectionCloses() throws Exception {
     assertRefused("THIS IS NOT HTTP\r\n\r\n", 400, Limits.MALFORMED);
   }
