@@ -156,6 +156,9 @@ public final class ProxyCommand implements Callable<Integer> {
    */
   static int run(String... args) {
     defaultSystemProperties();
+    // logging is initialised here, before the second thread starts: SLF4J hands out placeholder loggers to any
+    // other thread while it initialises and then complains on stderr about replaying what they logged
+    org.slf4j.LoggerFactory.getILoggerFactory();
     Thread prepare = new Thread(ProxyCommand::prepare, "kapi-proxy-prepare");
     prepare.setDaemon(true);
     prepare.start();
