@@ -50,8 +50,11 @@ class WatchesAtScaleTest {
       for (SocketChannel c : clients) {
         assertThat(readUntil(c, "\r\n\r\n")).as("watch answered").startsWith("HTTP/1.1 200");
       }
-      assertThat(upstreamConnections(api.port()) - before).as("one upstream connection per watch (one of them the"
-          + " connection the proxy opened ahead at start)").isGreaterThanOrEqualTo(WATCHES - 1);
+      // one upstream connection per watch (HTTP/1.1 cannot share one between streams); the count is of every
+      // socket to the API server port on this machine, so the admin client's own idle keep-alive connections
+      // closing meanwhile, and the one the proxy opened ahead at start, leave a few of slack
+      assertThat(upstreamConnections(api.port()) - before).as("one upstream connection per watch")
+          .isGreaterThanOrEqualTo(WATCHES - 5);
 
       assertThat(api.admin().send("PATCH", "/api/v1/namespaces/watch-scale/configmaps/c",
           Map.of("data", Map.of("v", "1")), "application/merge-patch+json").statusCode()).isEqualTo(200);
