@@ -1,8 +1,6 @@
 package dev.kapi.cli;
 
 import dev.kapi.config.ClusterConfig;
-import dev.kapi.config.ConfigFlags;
-import dev.kapi.config.ConfigLoader;
 import dev.kapi.proxy.FilterRules;
 import dev.kapi.proxy.GoDurations;
 import dev.kapi.proxy.Listen;
@@ -102,45 +100,10 @@ public final class ProxyCommand implements Callable<Integer> {
           + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.")
   boolean allowImpersonation;
 
-  // ---- connection flags, as kubectl's
+  // ---- connection flags, as kubectl's (the same mixin every other command uses)
 
-  @Option(names = "--kubeconfig", description = "Path to the kubeconfig file to use.")
-  Path kubeconfig;
-
-  @Option(names = "--context", description = "The name of the kubeconfig context to use.")
-  String context;
-
-  @Option(names = "--cluster", description = "The name of the kubeconfig cluster to use.")
-  String cluster;
-
-  @Option(names = "--user", description = "The name of the kubeconfig user to use.")
-  String user;
-
-  @Option(names = {"-s", "--server"}, description = "The address and port of the Kubernetes API server.")
-  String server;
-
-  @Option(names = "--token", description = "Bearer token for authentication to the API server (never re-read).")
-  String token;
-
-  @Option(names = "--token-file", description = "File holding the bearer token; re-read when it changes "
-      + "(the default inside a Pod).")
-  Path tokenFile;
-
-  @Option(names = "--certificate-authority", description = "Path to a cert file for the certificate authority.")
-  Path certificateAuthority;
-
-  @Option(names = "--client-certificate", description = "Path to a client certificate file for TLS.")
-  Path clientCertificate;
-
-  @Option(names = "--client-key", description = "Path to a client key file for TLS.")
-  Path clientKey;
-
-  @Option(names = "--insecure-skip-tls-verify", arity = "0..1", defaultValue = "false",
-      description = "If true, the server's certificate will not be checked for validity.")
-  boolean insecureSkipTlsVerify;
-
-  @Option(names = "--tls-server-name", description = "Server name to use for server certificate validation.")
-  String tlsServerName;
+  @Mixin
+  ConnectionOptions connection;
 
   @Mixin
   OperationsOptions operations; // admin listener, access log, limits, shutdown: docs/operations.md
@@ -151,7 +114,7 @@ public final class ProxyCommand implements Callable<Integer> {
   /**
    * {@code kapi proxy ARGS}, Main's fast path. Start-up to the first response is a target (a new Pod waits on
    * it), and most of it is class initialisation on one thread; so the libraries the proxy will need whatever its
-   * flags (Jackson for the token's claims, Netty, BoringSSL, the JDK's TLS) are initialised on a second thread
+   * flags (Netty, BoringSSL, the JDK's TLS) are initialised on a second thread
    * while this one builds the command line and parses the flags.
    */
   static int run(String... args) {
@@ -166,11 +129,6 @@ public final class ProxyCommand implements Callable<Integer> {
   }
 
   private static void prepare() {
-    try {
-      new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"exp\":0}"); // what reading the token needs first
-    } catch (java.io.IOException | RuntimeException e) {
-      // only a warm-up: the real use reports problems
-    }
     ProxyServer.prepare();
   }
 
@@ -266,13 +224,10 @@ public final class ProxyCommand implements Callable<Integer> {
     } catch (FilterRules.InvalidRuleException e) {
       throw new ExitCodeException(2, e.getMessage());
     }
-    if (token != null && tokenFile != null) {
+    if (connection.token != null && connection.tokenFile != null) {
       throw new ExitCodeException(2, "--token and --token-file cannot both be set");
     }
-    ClusterConfig clusterConfig = ConfigLoader.fromEnvironment().load(ConfigFlags.builder()
-        .kubeconfig(kubeconfig).context(context).cluster(cluster).user(user).server(server).token(token)
-        .tokenFile(tokenFile).certificateAuthority(certificateAuthority).clientCertificate(clientCertificate)
-        .clientKey(clientKey).insecureSkipTlsVerify(insecureSkipTlsVerify).tlsServerName(tlsServerName).build());
+    ClusterConfig clusterConfig = connection.config();
 
     ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).listen(listen).filter(rules).apiPrefix(apiPrefix)
         .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)
