@@ -8,17 +8,27 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * kubectl's global connection flags, as a picocli mixin for the client commands. Resolution is kapi-config's:
- * flags over a kubeconfig (flag or KUBECONFIG) over the in-cluster service account over ~/.kube/config. The
- * environment and home directory are injectable so tests can run a command as a Pod would, in-process.
+ * kubectl's global connection flags, as a picocli mixin: on {@code kapi} itself and on each command that talks to
+ * a server, so they work on either side of the subcommand ({@code kapi -n a get pods} = {@code kapi get pods -n a}).
+ * The command reads the {@link #effective() effective} flags: its own over its parent's. Resolution is
+ * kapi-config's: flags over a kubeconfig (flag or KUBECONFIG) over the in-cluster service account over
+ * ~/.kube/config. The environment and home directory are injectable so tests can run a command as a Pod would,
+ * in-process.
  */
 public final class ConnectionOptions {
 
   private final Map<String, String> env;
   private final Path home;
+
+  /** The command this mixin is on; its parent may hold the flags given before the subcommand. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
 
   @Option(names = "--kubeconfig", description = "Path to the kubeconfig file to use.")
   Path kubeconfig;
@@ -53,9 +63,10 @@ public final class ConnectionOptions {
   @Option(names = "--client-key", description = "Path to a client key file for TLS.")
   Path clientKey;
 
-  @Option(names = "--insecure-skip-tls-verify", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+  // boxed, as is -v: null means "not given here", so a value given before the subcommand is not overridden
+  @Option(names = "--insecure-skip-tls-verify", arity = "0..1", fallbackValue = "true",
       description = "If true, the server's certificate will not be checked for validity.")
-  boolean insecureSkipTlsVerify;
+  Boolean insecureSkipTlsVerify;
 
   @Option(names = "--tls-server-name", description = "Server name to use for server certificate validation.")
   String tlsServerName;
@@ -63,10 +74,10 @@ public final class ConnectionOptions {
   @Option(names = "--request-timeout", description = "Time to wait for response headers (e.g. 5s, 1m); 0 waits forever.")
   String requestTimeout;
 
-  @Option(names = {"-v", "--v"}, arity = "0..1", fallbackValue = "6", defaultValue = "0", paramLabel = "LEVEL",
+  @Option(names = {"-v", "--v"}, arity = "0..1", fallbackValue = "6", paramLabel = "LEVEL",
       preprocessor = VerbosityLevel.class,
       description = "Log each request to stderr (credentials redacted); 8 or more adds headers, and errors show stack traces.")
-  int verbosity;
+  Integer verbosity;
 
   /**
    * {@code -v} alone means level 6 and must not swallow the next argument ({@code kapi get -v pods}); a level is
@@ -97,41 +108,97 @@ public final class ConnectionOptions {
     this.home = home;
   }
 
+  /**
+   * The flags this command runs with: each one given after the subcommand, else the one given before it (on
+   * {@code kapi}). That is kubectl's rule, the last occurrence wins, because flags after the subcommand always come
+   * after those before it; repeats on one side are resolved by picocli (overwritten options are allowed).
+   */
+  public ConnectionOptions effective() {
+    ConnectionOptions outer = outer();
+    if (outer == null) {
+      return this;
+    }
+    ConnectionOptions before = outer.effective();
+    ConnectionOptions e = new ConnectionOptions(env, home);
+    e.kubeconfig = given(kubeconfig, before.kubeconfig);
+    e.context = given(context, before.context);
+    e.cluster = given(cluster, before.cluster);
+    e.user = given(user, before.user);
+    e.namespace = given(namespace, before.namespace);
+    e.server = given(server, before.server);
+    e.token = given(token, before.token);
+    e.tokenFile = given(tokenFile, before.tokenFile);
+    e.certificateAuthority = given(certificateAuthority, before.certificateAuthority);
+    e.clientCertificate = given(clientCertificate, before.clientCertificate);
+    e.clientKey = given(clientKey, before.clientKey);
+    e.insecureSkipTlsVerify = given(insecureSkipTlsVerify, before.insecureSkipTlsVerify);
+    e.tlsServerName = given(tlsServerName, before.tlsServerName);
+    e.requestTimeout = given(requestTimeout, before.requestTimeout);
+    e.verbosity = given(verbosity, before.verbosity);
+    return e;
+  }
+
+  private static <T> T given(T here, T before) {
+    return here != null ? here : before;
+  }
+
+  /** The same mixin on the parent command ({@code kapi}), if this one is on a subcommand. */
+  private ConnectionOptions outer() {
+    if (mixee == null || mixee.parent() == null) {
+      return null;
+    }
+    for (CommandSpec mixin : mixee.parent().mixins().values()) {
+      if (mixin.userObject() instanceof ConnectionOptions c) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   public ConfigFlags flags() {
-    return ConfigFlags.builder().kubeconfig(kubeconfig).context(context).cluster(cluster).user(user).namespace(namespace)
-        .server(server).token(token).tokenFile(tokenFile).certificateAuthority(certificateAuthority)
-        .clientCertificate(clientCertificate).clientKey(clientKey).insecureSkipTlsVerify(insecureSkipTlsVerify)
-        .tlsServerName(tlsServerName).build();
+    ConnectionOptions e = effective();
+    return ConfigFlags.builder().kubeconfig(e.kubeconfig).context(e.context).cluster(e.cluster).user(e.user)
+        .namespace(e.namespace).server(e.server).token(e.token).tokenFile(e.tokenFile)
+        .certificateAuthority(e.certificateAuthority).clientCertificate(e.clientCertificate).clientKey(e.clientKey)
+        .insecureSkipTlsVerify(Boolean.TRUE.equals(e.insecureSkipTlsVerify)).tlsServerName(e.tlsServerName).build();
   }
 
   public ClusterConfig config() {
     ClusterConfig c = new ConfigLoader(env, home).load(flags());
-    if (requestTimeout != null) {
-      c = c.toBuilder().requestTimeout(parseDuration(requestTimeout)).build();
+    String timeout = effective().requestTimeout;
+    if (timeout != null) {
+      c = c.toBuilder().requestTimeout(parseDuration(timeout)).build();
     }
     return c;
   }
 
   /** A client for the resolved configuration; with {@code -v} it logs requests to {@code err}. */
   public KubeClient client(PrintWriter err) {
-    if (verbosity > 0) {
+    int level = verbosity();
+    if (level > 0) {
       System.setProperty("kapi.verbose", "true"); // OneLineErrors' switch for stack traces
     }
     ClusterConfig c = config();
     KubeClient.Builder b = KubeClient.builder(c);
-    if (verbosity > 0) {
+    if (level > 0) {
       err.println("kapi: " + c);
       err.flush();
       b.requestLog(line -> {
         err.println(line);
         err.flush();
-      }, verbosity >= 8);
+      }, level >= 8);
     }
     return b.build();
   }
 
+  /** The {@code -n} in effect, if any. */
+  public Optional<String> namespace() {
+    return Optional.ofNullable(effective().namespace);
+  }
+
   public int verbosity() {
-    return verbosity;
+    Integer v = effective().verbosity;
+    return v == null ? 0 : v;
   }
 
   static Duration parseDuration(String s) {

@@ -141,8 +141,8 @@ public final class GetCommand implements Callable<Integer> {
         throw new ExitCodeException(1, "a resource cannot be retrieved by name across all namespaces");
       }
       r = r.inAllNamespaces();
-    } else if (connection.namespace != null) {
-      r = r.inNamespace(connection.namespace);
+    } else if (connection.namespace().isPresent()) {
+      r = r.inNamespace(connection.namespace().get());
     }
     ListOptions options = ListOptions.all().withLimit(chunkSize);
     if (selector != null) {

@@ -1,5 +1,8 @@
 package dev.kapi.cli;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Entry point of {@code ./kapi}. */
@@ -14,11 +17,55 @@ public final class Main {
 
   /** Runs the CLI and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
-    if (args.length > 0 && args[0].equals("proxy")) {
+    Optional<String[]> proxy = proxyArgs(args);
+    if (proxy.isPresent()) {
       // the ambassador's start-up counts (first response in a new Pod): building every subcommand's model, and
       // the libraries their fields pull in, cost about 250 ms of it
-      return ProxyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return ProxyCommand.run(proxy.get());
     }
     return KapiCommand.commandLine().execute(args);
+  }
+
+  /**
+   * The arguments for {@code kapi proxy} if that is the command, else empty. Global flags given before
+   * {@code proxy} are moved after it, in their order and ahead of proxy's own, so the last occurrence of a flag
+   * still wins; anything else before it (help, a typo) leaves the full command line to answer.
+   */
+  static Optional<String[]> proxyArgs(String[] args) {
+    if (args.length == 0) {
+      return Optional.empty();
+    }
+    if (args[0].equals("proxy")) {
+      return Optional.of(Arrays.copyOfRange(args, 1, args.length));
+    }
+    if (!args[0].startsWith("-")) {
+      return Optional.empty();
+    }
+    LeadingFlags leading = new LeadingFlags();
+    CommandLine cl = new CommandLine(leading).setStopAtPositional(true).setOverwrittenOptionsAllowed(true);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      return Optional.empty();
+    }
+    List<String> rest = leading.rest;
+    if (rest == null || rest.isEmpty() || !rest.get(0).equals("proxy")) {
+      return Optional.empty();
+    }
+    int flags = args.length - rest.size();
+    String[] out = new String[args.length - 1];
+    System.arraycopy(args, 0, out, 0, flags);
+    System.arraycopy(args, flags + 1, out, flags, rest.size() - 1);
+    return Optional.of(out);
+  }
+
+  /** Only the global flags, then the command and its arguments, untouched. */
+  @CommandLine.Command(name = "kapi")
+  static final class LeadingFlags {
+    @CommandLine.Mixin
+    ConnectionOptions connection;
+
+    @CommandLine.Parameters
+    List<String> rest;
   }
 }

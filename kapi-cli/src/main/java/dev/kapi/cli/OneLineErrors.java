@@ -3,10 +3,12 @@ package dev.kapi.cli;
 import picocli.CommandLine;
 
 /**
- * Turns any exception from a command into one line on stderr and exit code 1; the stack trace only with
- * {@code -v} (a {@code kapi.verbose} system property set by the verbose flag).
+ * Errors as one line on stderr. Any exception from a command: exit code 1 (or the {@link ExitCodeException}'s),
+ * the stack trace only with {@code -v} (a {@code kapi.verbose} system property set by the verbose flag). A usage
+ * error (unknown flag, missing value): picocli's message and a pointer to the command's help, exit 2, as
+ * kubectl's flag errors.
  */
-final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
+final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -16,5 +18,23 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     cl.getErr().println("error: " + message.lines().findFirst().orElse(message));
     return e instanceof ExitCodeException x ? x.exitCode() : 1;
+  }
+
+  @Override
+  public int handleParseException(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    cl.getErr().println("error: " + message.lines().findFirst().orElse(message)
+        + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+    return cl.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** kapi's error handling and kubectl's flag rules (a repeated flag: the last one wins) on a command line. */
+  static CommandLine configure(CommandLine cl) {
+    OneLineErrors handler = new OneLineErrors();
+    cl.setExecutionExceptionHandler(handler);
+    cl.setParameterExceptionHandler(handler);
+    cl.setOverwrittenOptionsAllowed(true);
+    return cl;
   }
 }

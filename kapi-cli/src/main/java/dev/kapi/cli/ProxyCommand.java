@@ -155,13 +155,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     picocli.CommandLine cl = new picocli.CommandLine(new ProxyCommand());
     cl.setCommandName("kapi proxy");
-    cl.setExecutionExceptionHandler(new OneLineErrors());
-    cl.setParameterExceptionHandler((e, args) -> {
-      // one line, as for every other usage error of this command (exit 2, like kubectl's flag errors)
-      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see 'kapi proxy --help')");
-      return 2;
-    });
-    return cl;
+    return OneLineErrors.configure(cl);
   }
 
   @Override
@@ -224,10 +218,11 @@ public final class ProxyCommand implements Callable<Integer> {
     } catch (FilterRules.InvalidRuleException e) {
       throw new ExitCodeException(2, e.getMessage());
     }
-    if (connection.token != null && connection.tokenFile != null) {
+    ConnectionOptions conn = connection.effective(); // flags after "proxy" over those before it
+    if (conn.token != null && conn.tokenFile != null) {
       throw new ExitCodeException(2, "--token and --token-file cannot both be set");
     }
-    ClusterConfig clusterConfig = connection.config();
+    ClusterConfig clusterConfig = conn.config();
 
     ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).listen(listen).filter(rules).apiPrefix(apiPrefix)
         .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)

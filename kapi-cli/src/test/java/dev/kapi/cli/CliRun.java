@@ -21,8 +21,7 @@ record CliRun(int exit, String out, String err) {
     };
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new KapiCommand(), factory);
-    cl.setExecutionExceptionHandler(new OneLineErrors());
+    CommandLine cl = KapiCommand.commandLine(factory);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);

@@ -95,6 +95,15 @@ public final class ApiServer implements AutoCloseable {
     return workDir;
   }
 
+  /**
+   * etcd's client URL (plain HTTP on loopback). Its gRPC gateway takes JSON ({@code /v3/kv/range},
+   * {@code /v3/kv/compaction}, ...), so a test can do what the API server's compactor does and expire old
+   * resourceVersions. etcd is shared by every test in the JVM: compact only what no other test still needs.
+   */
+  public URI etcdUrl() {
+    return URI.create("http://127.0.0.1:" + etcdPort);
+  }
+
   public Path caFile() {
     return workDir.resolve("pki/ca.crt");
   }
