@@ -1,8 +1,10 @@
 package dev.kapi.config;
 
+import dev.kapi.config.internal.MalformedKeyException;
+import dev.kapi.config.internal.PemBlock;
+import dev.kapi.config.internal.PrivateKeyDecoder;
+import dev.kapi.config.internal.UnsupportedKeyException;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -12,22 +14,17 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * PEM certificates and private keys as Kubernetes hands them out: RSA in PKCS#1 or PKCS#8, EC in SEC1 or
- * PKCS#8. Errors name the source and field, never the content.
+ * PEM certificates and private keys as Kubernetes hands them out: RSA in PKCS#1 or PKCS#8, EC (P-256, P-384,
+ * P-521) in SEC1 or PKCS#8, Ed25519 in PKCS#8, all unencrypted, as Go's {@code tls.X509KeyPair} reads them.
+ * Keys are decoded by the small reader in {@code internal} rather than a crypto library: these shapes are all a
+ * kubeconfig may hold. Errors name the source and field, never the content.
  */
 public final class Pem {
 
-  /** Key algorithms Go's crypto/tls (and so the API server's peers) accept for client certificates. */
-  private static final Set<String> SUPPORTED_KEYS = Set.of("RSA", "EC", "Ed25519", "EdDSA");
+  /** client-go refuses encrypted keys too: a kubeconfig has nowhere to put a passphrase. */
+  private static final String ENCRYPTED = "is an encrypted private key, which Kubernetes clients do not support";
 
   private Pem() {
   }
@@ -58,12 +55,8 @@ public final class Pem {
     if (pem == null || pem.isBlank()) {
       throw new ConfigException(source, field, "is empty");
     }
-    PrivateKey key = parseKey(pem, source, field);
-    String alg = key.getAlgorithm();
-    if (!SUPPORTED_KEYS.contains(alg)) {
-      throw new ConfigException(source, field, "is a " + alg + " private key; Kubernetes clients accept RSA, EC or Ed25519 keys");
-    }
-    return key;
+    // only RSA, EC and Ed25519 keys come out: the decoder refuses every other algorithm by name
+    return parseKey(pem, source, field);
   }
 
   /**
@@ -100,26 +93,32 @@ public final class Pem {
     if (!pem.contains("-----BEGIN ")) {
       throw new ConfigException(source, field, "holds no PEM private key (no BEGIN ... PRIVATE KEY block)");
     }
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      Object o;
-      while ((o = parser.readObject()) != null) {
-        if (o instanceof PEMKeyPair pair) {
-          // SEC1 keys may omit the public key (Go accepts that): the private part is all we need
-          return converter.getPrivateKey(pair.getPrivateKeyInfo());
+    try {
+      for (PemBlock block : PemBlock.parseAll(pem)) {
+        if (block.type().equals("ENCRYPTED PRIVATE KEY") || block.isTraditionallyEncrypted()) {
+          throw new ConfigException(source, field, ENCRYPTED);
         }
-        if (o instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
+        switch (block.type()) {
+          case "RSA PRIVATE KEY":
+            return PrivateKeyDecoder.pkcs1(block.der());
+          case "EC PRIVATE KEY":
+            return PrivateKeyDecoder.sec1(block.der());
+          case "PRIVATE KEY":
+            return PrivateKeyDecoder.pkcs8(block.der());
+          case "DSA PRIVATE KEY":
+            throw new ConfigException(source, field, PrivateKeyDecoder.unsupportedAlgorithm("a DSA"));
+          default:
+            if (block.type().endsWith("PRIVATE KEY")) {
+              throw new ConfigException(source, field, "holds a " + PemBlock.printable(block.type())
+                  + " block; Kubernetes clients read RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY");
+            }
+            // EC PARAMETERS (openssl ecparam -genkey writes it before the key), certificates and the like: skip
         }
-        if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
-          throw new ConfigException(source, field, "is an encrypted private key, which Kubernetes clients do not support");
-        }
-        // EC PARAMETERS blocks, certificates and the like may precede the key: skip them
       }
-    } catch (ConfigException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new ConfigException(source, field, "is not a valid PEM private key (" + e.getClass().getSimpleName() + ")", e);
+    } catch (MalformedKeyException e) {
+      throw new ConfigException(source, field, "is not a valid PEM private key (" + e.getMessage() + ")");
+    } catch (UnsupportedKeyException e) {
+      throw new ConfigException(source, field, e.getMessage());
     }
     throw new ConfigException(source, field, "holds no PEM private key (RSA or EC, PKCS#1, SEC1 or PKCS#8)");
   }

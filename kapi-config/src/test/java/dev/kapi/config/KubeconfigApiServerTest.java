@@ -90,6 +90,26 @@ class KubeconfigApiServerTest {
     assertThat(c.namespace()).isEqualTo("kube-public");
   }
 
+  /**
+   * The key text exactly as openssl wrote it (fixtures under keys/), including shapes the other test does not cover:
+   * P-384, P-521, an EC PARAMETERS block before the key, Ed25519. The cluster CA certifies the fixture's public key.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"rsa-pkcs1", "rsa-pkcs8", "ec-p384-sec1", "ec-p521-pkcs8", "ec-p256-with-parameters", "ed25519-pkcs8"})
+  void opensslWrittenKeysAuthenticate(String fixture, ApiServer api) throws Exception {
+    TestPki.Issued ca = api.pki().ca();
+    String keyPem = KeyFixtures.read(fixture + ".key");
+    java.security.PublicKey publicKey = Pem.certificates(KeyFixtures.read(fixture + ".crt"), "fixture", "crt").get(0).getPublicKey();
+    KeyPair keys = new KeyPair(publicKey, Pem.privateKey(keyPem, "fixture", "key"));
+    String user = "openssl-" + fixture;
+    TestCerts.Issued issued = TestCerts.client(ca.certificate(), ca.keyPair().getPrivate(), keys, user, "group");
+
+    ClusterConfig c = load(kubeconfig(api, api.url().toString(), "", "client-certificate-data: "
+        + TestCerts.b64(issued.certificatePem()) + "\nclient-key-data: " + TestCerts.b64(keyPem)));
+
+    assertThat(new KubeHttp(c).whoAmI()).isEqualTo(user + " [\"group\",\"system:authenticated\"]");
+  }
+
   @Test
   void theHarnessPkiClientCertificateAuthenticates(ApiServer api) throws Exception {
     TestPki.Issued alice = api.pki().client("alice", "group");
