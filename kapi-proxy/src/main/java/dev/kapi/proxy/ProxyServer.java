@@ -60,8 +60,10 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static void prepare() {
     Transport.best();
-    io.netty.handler.ssl.OpenSsl.isAvailable(); // loads BoringSSL
-    try {
+    if (io.netty.handler.ssl.OpenSsl.isAvailable()) { // loads BoringSSL: the data path's TLS
+      return;
+    }
+    try { // the JDK's TLS is the data path's only without BoringSSL (the side channel builds its own when used)
       javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
     } catch (java.security.GeneralSecurityException e) {
       LOG.debug("TLS warm-up failed (start will report it)", e);
@@ -180,8 +182,8 @@ public final class ProxyServer implements AutoCloseable {
     return listener.localAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
   }
 
-  /** The proxy's metrics (what the admin listener's {@code /metrics} serves). */
-  public dev.kapi.proxy.observe.ProxyMetrics metrics() {
+  /** The proxy's metrics (what the admin listener's {@code /metrics} serves); empty without an admin listener. */
+  public Optional<dev.kapi.proxy.observe.ProxyMetrics> metrics() {
     return operations.metrics();
   }
 

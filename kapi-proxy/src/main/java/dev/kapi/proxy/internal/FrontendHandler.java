@@ -266,7 +266,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     }
     if (kind == ExchangeKind.UPGRADE) {
       if (!px.upgrades.tryTake(ctx.channel())) { // the slot is given back when this connection closes
-        px.ops.metrics.limitRejected(Limits.UPGRADES);
+        px.ops.limitRejected(Limits.UPGRADES);
         respond(req, StatusResponses.status(ctx.alloc(), 429, "TooManyRequests", "kapi proxy has "
             + px.upgrades.max() + " exec, attach and port-forward sessions open (--" + Limits.UPGRADES + ")", 1), true,
             Rejection.load(Limits.UPGRADES));

@@ -42,37 +42,47 @@ public final class Operations {
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
 
   final ReloadCountingCredentials credentials;
-  final ProxyMetrics metrics;
   final ExchangeObserver exchanges;
   final UpstreamObserver upstream;
   final LoadProtection load;
   final Optional<DiscoveryCache> discovery;
   final GracefulShutdown shutdown;
+  private final Optional<ProxyMetrics> metrics;
   private final OperationsConfig config;
   private final ProxyConfig proxy;
-  private final UpstreamHealth health;
+  private final Optional<UpstreamHealth> health;
 
   public Operations(ProxyConfig proxy, OperationsConfig config) {
     this.proxy = proxy;
     this.config = config;
     this.credentials = ReloadCountingCredentials.of(proxy.cluster().credentials());
-    this.metrics = new ProxyMetrics(new PrometheusRegistry(), credentials, proxy.cluster().tls());
-    List<ExchangeObserver> observers = new ArrayList<>(List.of(metrics));
+    // Metrics and readiness exist only when the admin listener serves them: the Prometheus registry, the JVM
+    // collectors (JMX) and the java.net.http side channel cost a fifth of a second at start-up and a few
+    // microseconds per request that nobody could read (docs/benchmarks.md, "Proxy").
+    this.metrics = config.admin().map(a -> new ProxyMetrics(new PrometheusRegistry(), credentials, proxy.cluster().tls()));
+    List<ExchangeObserver> observers = new ArrayList<>();
+    metrics.ifPresent(observers::add);
     config.accessLog().ifPresent(sink -> observers.add(new AccessLog(sink)));
-    this.exchanges = ExchangeObserver.composite(observers);
+    this.exchanges = observers.isEmpty() ? ExchangeObserver.none() : ExchangeObserver.composite(observers);
     // the side channel sends the same (counting) credential as the data path
-    JdkUpstreamClient side = new JdkUpstreamClient(proxy.cluster().toBuilder().credentials(credentials).build());
-    this.health = new UpstreamHealth(UpstreamHealth.readyzProbe(side, proxy.cluster().pathPrefix(), PROBE_TIMEOUT),
-        config.readyFreshness(), System::nanoTime);
-    this.upstream = UpstreamObserver.composite(List.of(metrics, health));
+    Optional<JdkUpstreamClient> side = config.admin().isPresent() || config.discoveryCache().isPresent()
+        ? Optional.of(new JdkUpstreamClient(proxy.cluster().toBuilder().credentials(credentials).build()))
+        : Optional.empty();
+    this.health = config.admin().map(a -> new UpstreamHealth(
+        UpstreamHealth.readyzProbe(side.orElseThrow(), proxy.cluster().pathPrefix(), PROBE_TIMEOUT),
+        config.readyFreshness(), System::nanoTime));
+    List<UpstreamObserver> watchers = new ArrayList<>();
+    metrics.ifPresent(watchers::add);
+    health.ifPresent(watchers::add);
+    this.upstream = UpstreamObserver.composite(watchers);
     this.load = new LoadProtection(config.load(), System::nanoTime);
     this.discovery = config.discoveryCache().map(ttl -> new DiscoveryCache(
-        new JdkDiscoveryFetcher(side, proxy.cluster().requestTimeout(), upstream), ttl, System::nanoTime,
-        metrics::discoveryCache));
+        new JdkDiscoveryFetcher(side.orElseThrow(), proxy.cluster().requestTimeout(), upstream), ttl, System::nanoTime,
+        result -> metrics.ifPresent(m -> m.discoveryCache(result))));
     this.shutdown = new GracefulShutdown(config.shutdownGrace());
   }
 
-  /** Nothing configured: metrics still count (cheaply), nobody serves them. */
+  /** Nothing configured: no metrics, no admin listener. */
   public static Operations none(ProxyConfig proxy) {
     return new Operations(proxy, OperationsConfig.none());
   }
@@ -81,23 +91,30 @@ public final class Operations {
     return shutdown;
   }
 
-  public ProxyMetrics metrics() {
+  /** The proxy's metrics, when the admin listener serves them. */
+  public Optional<ProxyMetrics> metrics() {
     return metrics;
+  }
+
+  /** Counts a request or connection refused by a hard limit (when metrics are served). */
+  void limitRejected(String limit) {
+    metrics.ifPresent(m -> m.limitRejected(limit));
   }
 
   /** Starts the admin listener when one is configured; {@code loops} are the proxy's, for {@code /livez}. */
   public Optional<AdminServer> startAdmin(EventLoopGroup loops) {
+    metrics.ifPresent(ProxyMetrics::registerJvmMetrics);
     return config.admin().map(address -> AdminServer.start(address, new AdminRoutes(
         new HealthEndpoint("livez", List.of(new EventLoopCheck(loops, LIVENESS_TIMEOUT)), CHECK_TIMEOUT),
         new HealthEndpoint("readyz", List.of(
             new TokenCheck(credentials, Clock.systemUTC()),
             new CaCheck(proxy.cluster().tls()),
-            health,
+            health.orElseThrow(),
             HealthCheck.of("shutdown", () -> {
               if (shutdown.draining()) {
                 throw new IllegalStateException("shutting down: no new connections, draining the open ones");
               }
             })), CHECK_TIMEOUT),
-        new MetricsEndpoint(metrics.registry()))));
+        new MetricsEndpoint(metrics.orElseThrow().registry()))));
   }
 }

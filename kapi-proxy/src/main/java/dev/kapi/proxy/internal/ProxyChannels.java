@@ -51,7 +51,7 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
   protected void initChannel(Channel ch) {
     Limits limits = px.config.limits();
     if (!px.connections.tryTake(ch)) {
-      px.ops.metrics.limitRejected(Limits.CONNECTIONS);
+      px.ops.limitRejected(Limits.CONNECTIONS);
       FullHttpResponse busy = StatusResponses.status(ch.alloc(), 503, "ServiceUnavailable", "kapi proxy has "
           + px.connections.max() + " client connections open (--" + Limits.CONNECTIONS + ")", 1);
       FrontendHandler.markClose(busy);
@@ -61,7 +61,7 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
     }
     FrontendCodec.RequestDecoder decoder = new FrontendCodec.RequestDecoder(limits);
     FrontendCodec.ResponseEncoder encoder = new FrontendCodec.ResponseEncoder();
-    RequestLimits requestLimits = new RequestLimits(limits, px.ops.metrics::limitRejected);
+    RequestLimits requestLimits = new RequestLimits(limits, px.ops::limitRejected);
     ch.pipeline().addLast("bytes-in", requestLimits.bytesIn()).addLast("decoder", decoder).addLast("encoder", encoder)
         .addLast("limits", requestLimits).addLast("frontend", new FrontendHandler(px, decoder, encoder));
   }

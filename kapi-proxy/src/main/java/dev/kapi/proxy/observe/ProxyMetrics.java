@@ -55,7 +55,7 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
   private final Counter limitRejections;
 
   /**
-   * Registers the proxy's metrics and the JVM's in {@code registry}.
+   * Registers the proxy's metrics in {@code registry} (the JVM's: {@link #registerJvmMetrics}).
    *
    * @param credentials counts token reloads and knows the token's expiry
    * @param tls         knows how often the CA file was re-read
@@ -120,6 +120,14 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
     for (UpstreamFailure f : UpstreamFailure.values()) {
       upstreamErrors.labelValues(f.label()); // every cause present from the start, at 0
     }
+  }
+
+  /**
+   * Adds the JVM's own metrics (memory, GC, threads, class loading) to the registry. Separate from the constructor
+   * because the collectors start JMX, about 250 classes: the server registers them once it is already serving,
+   * off the path to its first response.
+   */
+  public void registerJvmMetrics() {
     JvmMetrics.builder().register(registry);
   }
 

@@ -48,7 +48,7 @@ class LimitsTest {
     t.start();
     ClusterConfig cluster = ClusterConfig.builder().server("http://127.0.0.1:" + upstream.getLocalPort())
         .credentials(new StaticToken("t")).build();
-    proxy = ProxyHarness.start(cluster, b -> b.limits(SMALL));
+    proxy = ProxyHarness.startWithMetrics(cluster, b -> b.limits(SMALL));
   }
 
   @AfterEach
@@ -185,7 +185,7 @@ class LimitsTest {
 
   /** kapi_proxy_limit_rejections_total{limit=…}, as /metrics would show it. */
   private long rejected(String limit) {
-    for (MetricSnapshot m : proxy.server.metrics().registry().scrape()) {
+    for (MetricSnapshot m : proxy.server.metrics().orElseThrow().registry().scrape()) {
       if (m instanceof CounterSnapshot c && c.getMetadata().getName().equals("kapi_proxy_limit_rejections")) {
         for (CounterSnapshot.CounterDataPointSnapshot d : c.getDataPoints()) {
           if (limit.equals(d.getLabels().get("limit"))) {

@@ -2,6 +2,7 @@ package dev.kapi.proxy.faults;
 
 import dev.kapi.config.ClusterConfig;
 import dev.kapi.config.ConfigLoader;
+import dev.kapi.proxy.OperationsConfig;
 import dev.kapi.proxy.ProxyConfig;
 import dev.kapi.proxy.ProxyServer;
 import dev.kapi.testing.PodView;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** An in-process {@code kapi proxy} on a free loopback port, and the two kinds of client the fault tests need. */
@@ -42,6 +45,12 @@ final class ProxyHarness implements AutoCloseable {
 
   static ProxyHarness start(ClusterConfig cluster, UnaryOperator<ProxyConfig.Builder> flags) {
     return new ProxyHarness(ProxyServer.start(flags.apply(ProxyConfig.builder(cluster).port(0)).build()));
+  }
+
+  /** As {@link #start}, plus an admin listener on a free loopback port, so the proxy keeps metrics. */
+  static ProxyHarness startWithMetrics(ClusterConfig cluster, UnaryOperator<ProxyConfig.Builder> flags) {
+    return new ProxyHarness(ProxyServer.start(flags.apply(ProxyConfig.builder(cluster).port(0)).build(),
+        OperationsConfig.none().withAdmin(Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))));
   }
 
   int port() {

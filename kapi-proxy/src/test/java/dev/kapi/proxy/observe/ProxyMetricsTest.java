@@ -121,6 +121,7 @@ class ProxyMetricsTest {
 
   @Test
   void exposesReloadsTokenExpiryAndJvmBasics() {
+    metrics.registerJvmMetrics();
     PrometheusText m = scrape();
     assertThat(m.value("kapi_proxy_token_reloads_total", Map.of())).isZero();
     assertThat(m.value("kapi_proxy_ca_reloads_total", Map.of())).isZero();
