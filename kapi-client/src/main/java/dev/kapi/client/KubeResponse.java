@@ -1,7 +1,7 @@
 package dev.kapi.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapi.client.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,10 +20,10 @@ public final class KubeResponse implements AutoCloseable {
   private final int code;
   private final HttpHeaders headers;
   private final InputStream body;
-  private final ObjectMapper json;
+  private final Json json;
 
   /** Made by the client. */
-  public KubeResponse(KubeRequest request, int code, HttpHeaders headers, InputStream body, ObjectMapper json) {
+  public KubeResponse(KubeRequest request, int code, HttpHeaders headers, InputStream body, Json json) {
     this.request = request;
     this.code = code;
     this.headers = headers;
@@ -75,12 +75,10 @@ public final class KubeResponse implements AutoCloseable {
 
   /** Parses the whole body as JSON and closes the response. */
   public JsonNode json() {
-    try (this; com.fasterxml.jackson.core.JsonParser p = json.getFactory().createParser(body)) {
-      // Jackson would close the stream at the end of the value (AUTO_CLOSE_SOURCE): we read to EOF first, see drain()
-      p.disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
-      JsonNode n = json.readTree(p);
+    try (this) {
+      JsonNode n = json.tree(body); // leaves the stream open: we read to EOF first, see drain()
       drain();
-      return n == null ? json.missingNode() : n;
+      return n;
     } catch (IOException e) {
       throw new KubeException("the response to " + request + " is not JSON: " + e.getMessage(), e);
     }

@@ -165,7 +165,7 @@ public final class Watch implements Iterator<WatchEvent>, Iterable<WatchEvent>, 
     try {
       KubeResponse r = opener.open(resourceVersion);
       current = r;
-      decoder = new WatchDecoder(r.body(), json.mapper(), maxEventBytes);
+      decoder = new WatchDecoder(r.body(), json.factory(), maxEventBytes);
       if (closed) {
         disconnect();
       }

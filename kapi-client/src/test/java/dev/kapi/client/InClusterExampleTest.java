@@ -54,8 +54,10 @@ class InClusterExampleTest {
     });
     reader.start();
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> lines.contains("There are 1 pods in namespace " + ns));
-      assertThat(lines).contains("pod added: web", "Pod example-xxxxx not found in namespace " + ns);
+      // the example prints the count, then GETs a missing Pod and prints that: wait for both lines
+      await().atMost(Duration.ofSeconds(60)).until(() -> lines.contains("There are 1 pods in namespace " + ns)
+          && lines.contains("Pod example-xxxxx not found in namespace " + ns));
+      assertThat(lines).contains("pod added: web");
 
       api.admin().post("/api/v1/namespaces/" + ns + "/pods", new com.fasterxml.jackson.databind.ObjectMapper().readTree(POD.formatted("late")));
       await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("pod added: late")

@@ -1,7 +1,9 @@
 package dev.kapi.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapi.config.internal.JsonTrees;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,7 +17,7 @@ import java.util.Optional;
 record ExecCredential(Optional<String> token, Optional<ClientCertificate.KeyMaterial> certificate,
     Optional<Instant> expiry) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory(); // a tree builder, not an ObjectMapper: see JsonTrees
 
   /** The header value this credential adds, or null when it is a client certificate. */
   String header() {
@@ -33,7 +35,9 @@ record ExecCredential(Optional<String> token, Optional<ClientCertificate.KeyMate
     }
     JsonNode root;
     try {
-      root = JSON.readTree(output);
+      try (JsonParser p = JSON.createParser(output)) {
+        root = JsonTrees.read(p);
+      }
     } catch (IOException e) {
       throw unusable(source, field, "printed something that is not JSON (an ExecCredential was expected)");
     }

@@ -2,10 +2,11 @@ package dev.kapi.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kapi.config.internal.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,9 +25,10 @@ import java.util.function.BiFunction;
 record KubeconfigFile(Path path, Optional<String> currentContext, Map<String, KubeconfigCluster> clusters,
     Map<String, KubeconfigContext> contexts, Map<String, KubeconfigUser> users) {
 
-  private static final YAMLMapper YAML = YAMLMapper.builder()
+  // a parser and a tree builder, no YAMLMapper: building a mapper costs a fresh JVM ~150 ms of databind set-up
+  // before the first request (docs/benchmarks.md, "Client"); duplicate keys still fail the file, in the parser
+  private static final YAMLFactory YAML = YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .build();
 
   static KubeconfigFile read(Path path) {
@@ -47,7 +49,7 @@ record KubeconfigFile(Path path, Optional<String> currentContext, Map<String, Ku
   static KubeconfigFile parse(Path path, byte[] bytes) {
     JsonNode tree;
     try {
-      tree = bytes.length == 0 ? null : YAML.readTree(bytes);
+      tree = bytes.length == 0 ? null : firstDocument(bytes);
     } catch (JsonProcessingException e) {
       throw new ConfigException(path.toString(), null, "is not valid YAML: " + describe(e));
     } catch (IOException e) {
@@ -62,6 +64,14 @@ record KubeconfigFile(Path path, Optional<String> currentContext, Map<String, Ku
         entries(root, "clusters", "cluster", KubeconfigCluster::parse),
         entries(root, "contexts", "context", KubeconfigContext::parse),
         entries(root, "users", "user", KubeconfigUser::parse));
+  }
+
+  /** The first YAML document as a tree; null when the file holds no document (only comments, say). */
+  private static JsonNode firstDocument(byte[] bytes) throws IOException {
+    try (JsonParser p = YAML.createParser(bytes)) {
+      JsonNode tree = JsonTrees.read(p);
+      return tree.isMissingNode() ? null : tree;
+    }
   }
 
   static KubeconfigFile empty(Path path) {

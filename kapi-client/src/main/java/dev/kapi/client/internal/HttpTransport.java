@@ -174,7 +174,7 @@ public final class HttpTransport implements AutoCloseable {
         throw new KubeException("interrupted while sending " + request, e);
       }
       log.response(request.method(), uri, raw.statusCode(), millisSince(start), raw.headers().map());
-      KubeResponse response = new KubeResponse(request, raw.statusCode(), raw.headers(), decoded(raw), json.mapper());
+      KubeResponse response = new KubeResponse(request, raw.statusCode(), raw.headers(), decoded(raw), json);
       int code = raw.statusCode();
       if (code == 401 && !refreshed && credentials.refreshAfterUnauthorized(auth.orElse(null))) {
         // the credential changed under us (rotated token file, expired exec credential): one more try
@@ -207,7 +207,7 @@ public final class HttpTransport implements AutoCloseable {
     } catch (IOException e) {
       body = new byte[0];
     }
-    KubeStatus status = StatusDecoder.decode(r.code(), body, json.mapper());
+    KubeStatus status = StatusDecoder.decode(r.code(), body, json.factory());
     KubeApiException e = Errors.of(status, Errors.retryAfter(r.header("Retry-After")));
     keep(e, previous);
     return e;

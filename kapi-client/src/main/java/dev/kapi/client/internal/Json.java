@@ -1,21 +1,57 @@
 package dev.kapi.client.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.kapi.config.internal.JsonTrees;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** The JSON and YAML codecs of one client: Jackson trees in, bytes out. Thread-safe once built. */
+/**
+ * The JSON and YAML codecs of one client: Jackson trees in, bytes out. Thread-safe. Responses are read with the
+ * streaming parser ({@link JsonTrees}); the ObjectMapper is made on first use (writing a body, or a caller asking
+ * for it), because building one costs a fresh JVM more than the rest of the first request (see JsonTrees).
+ */
 public final class Json {
 
-  private final ObjectMapper json = new ObjectMapper();
+  private final JsonFactory factory = new JsonFactory();
+  private volatile ObjectMapper json;
   private volatile ObjectMapper yaml; // made on first use: SnakeYAML's classes cost startup time most programs never need
 
   public ObjectMapper mapper() {
-    return json;
+    ObjectMapper m = json;
+    if (m == null) {
+      synchronized (this) {
+        m = json;
+        if (m == null) {
+          m = new ObjectMapper();
+          json = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  /** The streaming factory responses are read with. */
+  public JsonFactory factory() {
+    return factory;
+  }
+
+  /**
+   * Parses one JSON value from the stream into a tree ({@code MissingNode} when it is empty). Leaves the stream
+   * open and positioned after the value: the caller drains and closes it.
+   */
+  public JsonNode tree(InputStream in) throws IOException {
+    try (JsonParser p = factory.createParser(in)) {
+      p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      return JsonTrees.read(p);
+    }
   }
 
   public ObjectMapper yamlMapper() {
@@ -33,7 +69,7 @@ public final class Json {
 
   public byte[] bytes(JsonNode node) {
     try {
-      return json.writeValueAsBytes(node);
+      return mapper().writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot encode JSON: " + e.getMessage(), e);
     }
@@ -42,7 +78,7 @@ public final class Json {
   /** Parses a JSON or YAML document into an object. */
   public ObjectNode parseObject(String text) {
     try {
-      JsonNode n = text.stripLeading().startsWith("{") ? json.readTree(text) : yamlMapper().readTree(text);
+      JsonNode n = text.stripLeading().startsWith("{") ? mapper().readTree(text) : yamlMapper().readTree(text);
       if (n instanceof ObjectNode o) {
         return o;
       }

@@ -1,8 +1,11 @@
 package dev.kapi.client.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kapi.client.KubeStatus;
+import dev.kapi.config.internal.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,9 +24,13 @@ public final class StatusDecoder {
   }
 
   public static KubeStatus decode(int code, byte[] body, ObjectMapper json) {
+    return decode(code, body, json.getFactory());
+  }
+
+  public static KubeStatus decode(int code, byte[] body, JsonFactory json) {
     if (body.length > 0 && body[0] == '{') {
-      try {
-        JsonNode n = json.readTree(body);
+      try (JsonParser p = json.createParser(body)) {
+        JsonNode n = JsonTrees.read(p);
         if ("Status".equals(n.path("kind").asText())) {
           return fromNode(n, code);
         }

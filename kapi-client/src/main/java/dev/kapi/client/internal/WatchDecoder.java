@@ -1,11 +1,13 @@
 package dev.kapi.client.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapi.client.WatchEvent;
+import dev.kapi.config.internal.JsonTrees;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -23,10 +25,14 @@ public final class WatchDecoder implements Closeable {
   public static final long DEFAULT_MAX_EVENT_BYTES = 16L << 20;
 
   private final BoundedPerEvent in;
-  private final ObjectMapper json;
+  private final JsonFactory json;
   private JsonParser parser;
 
   public WatchDecoder(InputStream body, ObjectMapper json, long maxEventBytes) {
+    this(body, json.getFactory(), maxEventBytes);
+  }
+
+  public WatchDecoder(InputStream body, JsonFactory json, long maxEventBytes) {
     this.in = new BoundedPerEvent(body, maxEventBytes);
     this.json = json;
   }
@@ -35,7 +41,7 @@ public final class WatchDecoder implements Closeable {
   public WatchEvent next() throws IOException {
     if (parser == null) {
       // created on first read: Jackson reads ahead to detect the encoding, which would block on a quiet watch
-      parser = json.getFactory().createParser(in);
+      parser = json.createParser(in);
     }
     JsonToken t = parser.nextToken();
     if (t == null) {
@@ -44,7 +50,7 @@ public final class WatchDecoder implements Closeable {
     if (t != JsonToken.START_OBJECT) {
       throw new IOException("watch stream: expected an event object, got " + t + " at byte " + offset());
     }
-    JsonNode node = json.readTree(parser);
+    JsonNode node = JsonTrees.read(parser);
     in.eventEnded(offset());
     String type = node.path("type").asText("");
     JsonNode object = node.get("object");
