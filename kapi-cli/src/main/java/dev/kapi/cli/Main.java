@@ -17,6 +17,13 @@ public final class Main {
 
   /** Runs the CLI and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
+    if (System.getProperty("slf4j.provider") == null) {
+      // names the logging backend instead of letting SLF4J search every jar on the class path for one (start-up)
+      System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+      if (System.getProperty("slf4j.internal.verbosity") == null) {
+        System.setProperty("slf4j.internal.verbosity", "WARN"); // else SLF4J says on stderr that it used the property
+      }
+    }
     Optional<String[]> proxy = proxyArgs(args);
     if (proxy.isPresent()) {
       // the ambassador's start-up counts (first response in a new Pod): building every subcommand's model, and
