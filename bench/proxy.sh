@@ -3,7 +3,8 @@
 # (../shared/bench/proxy_bench.py, which alternates the two for --rounds rounds).
 #
 # Usage: bench/proxy.sh [--rounds N] [--seconds S]        (needs nginx-light, wrk, curl, kubectl, python3)
-#   KAPI_BENCH_C2=1 adds a third contender: kapi proxy with the full JIT (C1+C2, -XX:TieredStopAtLevel=4)
+#   KAPI_BENCH_C1=1 adds a third contender: kapi proxy on C1 alone (-XX:TieredStopAtLevel=1: quicker start,
+#   slower once warm)
 #   KAPI_BENCH_NO_BUILD=1 skips the build (when kapi-cli/target is known to be current)
 # Writes bench/results/proxy-<UTC date>.txt (everything printed) and .json (one result per line).
 #
@@ -36,13 +37,13 @@ cp -r "$ROOT"/kapi-cli/target/kapi-cli-*.jar "$ROOT/kapi-cli/target/lib" "$SNAP/
 kill "$(cat "$DIR/nginx.pid")"; sleep 0.5
 
 EXTRA=()
-if [ -n "${KAPI_BENCH_C2:-}" ]; then
-  EXTRA=(--proxy "kapiC2=env KAPI_JAVA_OPTS=-XX:TieredStopAtLevel=4 $SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}")
+if [ -n "${KAPI_BENCH_C1:-}" ]; then
+  EXTRA=(--proxy "kapiC1=env KAPI_JAVA_OPTS=-XX:TieredStopAtLevel=1 $SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}")
 fi
 {
   echo "# kapi proxy benchmark $STAMP on $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
   echo "# kubectl $(kubectl version --client 2>/dev/null | head -1)"
-  echo "# launcher JVM flags for proxy: -XX:TieredStopAtLevel=1 $(grep -E '^case .*proxy\) PROXY=' "$ROOT/kapi" | sed 's/^case[^)]*) //') + -XX:+UseSerialGC + CDS archive"
+  echo "# launcher JVM flags for proxy: $(grep -E '^case .*proxy\) PROXY=' "$ROOT/kapi" | sed 's/^case[^)]*) //') + -XX:+UseSerialGC + CDS archive"
   python3 "$BENCH/proxy_bench.py" --dir "$DIR" --upstream-port "$UPSTREAM_PORT" "$@" \
     --proxy 'kubectl=kubectl proxy --server={server} --certificate-authority={ca} --token={token} --port={port}' \
     --proxy "kapi=$SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}" \

@@ -91,6 +91,11 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "If true, enables automatic path appending of the kube context server path to each request.")
   boolean appendServerPath;
 
+  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+      description = "Threads serving connections (each connection stays on one). 0: one per two CPUs the process "
+          + "may use, at least one. (default: ${DEFAULT-VALUE})")
+  int ioThreads;
+
   @Option(names = "--read-only", arity = "0..1", defaultValue = "false",
       description = "Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.")
   boolean readOnly;
@@ -224,9 +229,12 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ClusterConfig clusterConfig = conn.config();
 
+    if (ioThreads < 0) {
+      throw new ExitCodeException(2, "--io-threads must be 0 (one per CPU) or more, got " + ioThreads);
+    }
     ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).listen(listen).filter(rules).apiPrefix(apiPrefix)
         .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)
-        .allowImpersonation(allowImpersonation);
+        .allowImpersonation(allowImpersonation).eventLoopThreads(ioThreads);
     security.apply(b);
     if (!www.isEmpty()) {
       Path dir = Path.of(www);

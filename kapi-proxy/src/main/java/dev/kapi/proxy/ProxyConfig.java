@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param responseHeaderTimeout longest wait for the response head of an ordinary (not watch, not follow, not
  *                              upgrade) request; the proxy answers 504 after it. A request's own {@code timeout}
  *                              query parameter extends it.
- * @param eventLoopThreads      I/O threads; 0 means one per available processor
+ * @param eventLoopThreads      I/O threads; 0 means one per two available processors, at least one
  * @param maxIdleUpstreamPerThread keep-alive connections to the API server kept idle per I/O thread
  * @param policy                {@code --policy}: Role-shaped rules every request must satisfy before it goes upstream
  * @param denyExec              {@code --deny-exec}: refuse exec, attach, port-forward, ephemeral containers and the

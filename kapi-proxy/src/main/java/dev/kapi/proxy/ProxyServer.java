@@ -86,7 +86,7 @@ public final class ProxyServer implements AutoCloseable {
       String message = "--unix-socket needs the native epoll transport (Linux x86_64)";
       throw new UncheckedIOException(message, new IOException(message));
     }
-    int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+    int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : defaultIoThreads();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("kapi-proxy", true),
         transport.ioHandlerFactory());
     Channel ch = null;
@@ -128,6 +128,16 @@ public final class ProxyServer implements AutoCloseable {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * One I/O thread per two CPUs the process may use, at least one. An ambassador shares its Pod's CPUs with the
+   * containers it serves, and one event loop forwards 20,000+ small requests a second here; a second loop on a
+   * 2-CPU machine added about 15 % CPU per request on C1 and nearly doubled it on C2 (more wake-ups, less
+   * batching per epoll call; docs/benchmarks.md, "Proxy"). {@code --io-threads} overrides it.
+   */
+  static int defaultIoThreads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   private static Channel bind(ServerBootstrap b, SocketAddress address) {
