@@ -11,6 +11,7 @@ WORK=$(mktemp -d /tmp/kapi-client-bench.XXXXXX)
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 export KAPI_ENVTEST_BIN=${KAPI_ENVTEST_BIN:-$(bash "$ROOT/scripts/envtest-binaries.sh" | tail -n1)}
 
+rm -rf "$HERE"/*/target/lib  # copy-dependencies never deletes: a jar dropped from a client must not stay measured
 (cd "$HERE" && "$ROOT/mvnw" -B -q package && rm -f */target/app.jsa)
 
 "$JAVA" -cp "$HERE/launcher/target/classes:$HERE/launcher/target/lib/*" bench.ApiServerLauncher "$WORK/api" > "$WORK/launcher.log" 2>&1 &
