@@ -195,6 +195,7 @@ public final class ProxyCommand implements Callable<Integer> {
     return "kapi proxy: serving on " + server.servingOn() + " for " + c.cluster() + "; filter " + filter
         + "; api-prefix " + c.apiPrefix() + (c.www().isPresent() ? "; www " + c.www().get() + " at " + c.wwwPrefix() : "")
         + "; read-only " + c.readOnly() + "; allow-impersonation " + c.allowImpersonation()
+        + "; tls " + server.tlsEngine() + ", " + server.ioThreads() + " io thread" + (server.ioThreads() == 1 ? "" : "s")
         + "; " + ops.describe().replace("admin " + ops.admin().map(a -> a.getHostString() + ":" + a.getPort())
             .orElse("off"), "admin " + server.adminAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse("off"))
         + "; log-level " + operations.logLevel;

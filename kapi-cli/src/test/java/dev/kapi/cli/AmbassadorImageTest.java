@@ -90,7 +90,9 @@ class AmbassadorImageTest {
       assertThat(body.path("kind").asText()).isEqualTo("APIResourceList");
       assertThat(body.path("groupVersion").asText()).isEqualTo("batch/v1");
       ExternalCommand.Result logs = podman.run(Duration.ofSeconds(30), "logs", name);
-      assertThat(logs.stdout() + logs.stderr()).contains("Starting to serve on 127.0.0.1:" + port);
+      assertThat(logs.stdout() + logs.stderr()).contains("Starting to serve on 127.0.0.1:" + port)
+          .as("BoringSSL loads from the read-only image (java.library.path), not the JDK fallback")
+          .contains("; tls BoringSSL");
     } finally {
       podman.run(Duration.ofSeconds(60), "rm", "--force", "--time", "0", name);
       Files.deleteIfExists(kubeconfig);

@@ -86,7 +86,7 @@ public final class ProxyServer implements AutoCloseable {
       String message = "--unix-socket needs the native epoll transport (Linux x86_64)";
       throw new UncheckedIOException(message, new IOException(message));
     }
-    int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : defaultIoThreads();
+    int threads = ioThreads(config);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("kapi-proxy", true),
         transport.ioHandlerFactory());
     Channel ch = null;
@@ -195,6 +195,20 @@ public final class ProxyServer implements AutoCloseable {
   /** The proxy's metrics (what the admin listener's {@code /metrics} serves); empty without an admin listener. */
   public Optional<dev.kapi.proxy.observe.ProxyMetrics> metrics() {
     return operations.metrics();
+  }
+
+  /** How many threads serve connections. */
+  public int ioThreads() {
+    return ioThreads(config);
+  }
+
+  private static int ioThreads(ProxyConfig config) {
+    return config.eventLoopThreads() > 0 ? config.eventLoopThreads() : defaultIoThreads();
+  }
+
+  /** Which TLS engine talks to the API server: "BoringSSL" (netty-tcnative, when it loads) or "JDK". */
+  public String tlsEngine() {
+    return io.netty.handler.ssl.OpenSsl.isAvailable() ? "BoringSSL" : "JDK";
   }
 
   public ProxyConfig config() {
