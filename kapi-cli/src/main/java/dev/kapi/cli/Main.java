@@ -12,7 +12,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    QuickExit.exit(run(args));
   }
 
   /** Runs the CLI and returns its exit code (tests call this instead of main). */
