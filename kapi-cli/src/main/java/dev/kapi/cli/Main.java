@@ -19,7 +19,7 @@ public final class Main {
   public static int run(String... args) {
     if (System.getProperty("slf4j.provider") == null) {
       // names the logging backend instead of letting SLF4J search every jar on the class path for one (start-up)
-      System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+      System.setProperty("slf4j.provider", LoggingProvider.class.getName());
       if (System.getProperty("slf4j.internal.verbosity") == null) {
         System.setProperty("slf4j.internal.verbosity", "WARN"); // else SLF4J says on stderr that it used the property
       }
