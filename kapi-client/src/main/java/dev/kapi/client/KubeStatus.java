@@ -13,14 +13,31 @@ import java.util.Optional;
  * @param reason  machine-readable reason ({@code NotFound}, {@code Conflict}, {@code Expired}, ...), "" if none
  * @param code    the HTTP status code it was sent with
  * @param details name, group, kind, causes and retry hint, if the server gave them
+ * @param listContinue {@code metadata.continue}: on a 410 for an expired {@code continue} token, the token with
+ *                which the rest of the list can still be read, inconsistently (objects changed since the first page
+ *                may show up); "" if none
  */
-public record KubeStatus(String status, String message, String reason, int code, Details details) {
+public record KubeStatus(String status, String message, String reason, int code, Details details, String listContinue) {
 
   public KubeStatus {
     status = status == null ? "" : status;
     message = message == null ? "" : message;
     reason = reason == null ? "" : reason;
     details = details == null ? Details.NONE : details;
+    listContinue = listContinue == null ? "" : listContinue;
+  }
+
+  public KubeStatus(String status, String message, String reason, int code, Details details) {
+    this(status, message, reason, code, details, "");
+  }
+
+  /**
+   * After an expired {@code continue} (410 {@code Expired}): the server's token for reading the rest of the list
+   * anyway, without the consistency of one snapshot ({@code ListOptions.withContinue}); empty otherwise. The
+   * alternative is a new list from the start.
+   */
+  public Optional<String> inconsistentContinue() {
+    return listContinue.isEmpty() ? Optional.empty() : Optional.of(listContinue);
   }
 
   /**

@@ -55,6 +55,13 @@ class ExpiredContinueTest {
       assertThat(gone.isGone()).isTrue();
       assertThat(gone.status().message()).startsWith(TOO_OLD);
       assertThat(gone).hasMessageStartingWith(TOO_OLD).hasMessageEndingWith("(Expired)");
+
+      // the server's offer: the rest of the list, inconsistently, from a token of its own
+      String rest = gone.status().inconsistentContinue().orElseThrow();
+      assertThat(rest).isNotEqualTo(token);
+      ListPage remainder = cms.listPage(ListOptions.all().withLimit(10).withContinue(rest));
+      assertThat(remainder.items()).extracting(o -> o.at("/metadata/name").asText())
+          .containsExactly("cm-1", "cm-2", "cm-3", "cm-4");
     }
   }
 

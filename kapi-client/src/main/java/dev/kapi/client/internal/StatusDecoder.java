@@ -72,7 +72,8 @@ public final class StatusDecoder {
         d.path("kind").asText(null), causes, d.path("retryAfterSeconds").asInt(0));
     int c = n.path("code").asInt(0);
     return new KubeStatus(n.path("status").asText(null), n.path("message").asText(null),
-        n.path("reason").asText(c == 0 ? reasonFor(code) : null), c == 0 ? code : c, details);
+        n.path("reason").asText(c == 0 ? reasonFor(code) : null), c == 0 ? code : c, details,
+        n.path("metadata").path("continue").asText(null));
   }
 
   /** The reason the API server would have used for a bare HTTP code. */
