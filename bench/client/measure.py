@@ -12,6 +12,8 @@ VARIANTS = [
     ("kapi-client, HTTP/2", "kapi", (), (), "h2", True),
     ("kapi-client, no gzip", "kapi", (), (), "nogzip", True),
     ("kapi-client, ./kapi's JVM flags (C1, SerialGC)", "kapi", (), KAPI_FLAGS, "", False),
+    ("kapi-client in a Pod (in-cluster config, no kubeconfig), defaults", "kapi", (), (), "incluster", False),
+    ("kapi-client in a Pod, C1, SerialGC", "kapi", (), KAPI_FLAGS, "incluster", False),
     ("fabric8 kubernetes-client 7.4.0", "fabric8", (), (), "", True),
     ("official client-java 24.0.0", "official", (), (), "", True),
     ("plain java.net.http + AppCDS, C1, SerialGC", "jdk", (), CDS, "", False),
@@ -38,14 +40,24 @@ def jvm_flags(v):
     return [f"-XX:SharedArchiveFile={archive}", *KAPI_FLAGS]
 
 
+def pod_env():
+    """What a Pod's process sees: KUBERNETES_SERVICE_HOST/PORT and the service-account files (run.sh writes them
+    from the bench kubeconfig; KAPI_SERVICEACCOUNT_DIR stands in for /var/run/secrets/kubernetes.io/serviceaccount)."""
+    env = dict(os.environ)
+    env.update(KUBERNETES_SERVICE_HOST=os.environ["BENCH_POD_HOST"], KUBERNETES_SERVICE_PORT=os.environ["BENCH_POD_PORT"],
+               KAPI_SERVICEACCOUNT_DIR=os.environ["BENCH_POD_SA"])
+    return env
+
+
 def fresh(v):
     """One fresh JVM: seconds from spawn to the printed first response, seconds to process exit, CPU, peak RSS.
     The two walls differ by Java 17's exit: a JVM whose java.net.http selector thread sits in epoll_wait waits up to
     300 ms for it at exit (VM_Exit::wait_for_threads_in_native_to_block), after the response is already out."""
     _, module, exclude, flags, opts, _ = v
-    cmd = [java, *jvm_flags(v), "-cp", classpath(module, exclude)[0], "bench.Bench", "first", kc, ns, "0", opts]
+    cmd = [java, *jvm_flags(v), "-cp", classpath(module, exclude)[0], "bench.Bench", "first",
+           "in-cluster" if opts == "incluster" else kc, ns, "0", opts]
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=pod_env() if opts == "incluster" else None)
     line = p.stdout.readline()
     first = time.perf_counter() - t
     p.stdout.read()

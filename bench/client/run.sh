@@ -23,5 +23,12 @@ KC="$WORK/api/bench.kubeconfig"
 NS=bench
 cpath() { echo "$HERE/$1/target/classes:$HERE/$1/target/lib/*"; }
 "$JAVA" -cp "$(cpath kapi)" bench.Bench seed "$KC" "$NS" 2500
+# the in-cluster rows: the same server, token and CA as the kubeconfig, the way a Pod sees them
+SA="$WORK/serviceaccount" && mkdir -p "$SA"
+sed -n 's/.*token: \([^ }]*\).*/\1/p' "$KC" | tr -d '\n' > "$SA/token"
+cp "$(sed -n 's/.*certificate-authority: \([^ }]*\).*/\1/p' "$KC")" "$SA/ca.crt"
+printf '%s' "$NS" > "$SA/namespace"
+SERVER=$(sed -n 's/.*server: https:\/\/\([^ ,}]*\).*/\1/p' "$KC")
+export BENCH_POD_SA="$SA" BENCH_POD_HOST="${SERVER%:*}" BENCH_POD_PORT="${SERVER##*:}"
 
 python3 "$HERE/measure.py" "$HERE" "$KC" "$NS" "$RUNS" "$JAVA"

@@ -21,7 +21,9 @@ import java.util.concurrent.Future;
 public final class Bench {
   public static void main(String[] args) throws Exception {
     String mode = args[0];
-    var config = ConfigLoader.fromEnvironment().load(ConfigFlags.builder().kubeconfig(Path.of(args[1])).build());
+    var config = args[1].equals("in-cluster") // KUBERNETES_SERVICE_HOST/PORT and the service-account files
+        ? ConfigLoader.fromEnvironment().load(ConfigFlags.none())
+        : ConfigLoader.fromEnvironment().load(ConfigFlags.builder().kubeconfig(Path.of(args[1])).build());
     String opts = args.length > 4 ? args[4] : "";
     HttpClient.Version version = opts.contains("h2") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
     try (KubeClient kube = KubeClient.builder(config).httpVersion(version).compression(!opts.contains("nogzip")).build()) {
