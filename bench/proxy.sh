@@ -5,6 +5,7 @@
 # Usage: bench/proxy.sh [--rounds N] [--seconds S]        (needs nginx-light, wrk, curl, kubectl, python3)
 #   KAPI_BENCH_C1=1 adds a third contender: kapi proxy on C1 alone (-XX:TieredStopAtLevel=1: quicker start,
 #   slower once warm)
+#   KAPI_BENCH_ALT='NAME=JVM FLAGS' adds a contender: kapi proxy with those flags in KAPI_JAVA_OPTS (A/B of a flag)
 #   KAPI_BENCH_NO_BUILD=1 skips the build (when kapi-cli/target is known to be current)
 # Writes bench/results/proxy-<UTC date>.txt (everything printed) and .json (one result per line).
 #
@@ -30,6 +31,7 @@ trap 'rm -rf "$SNAP"' EXIT
 mkdir -p "$SNAP/kapi-cli/target"
 cp "$ROOT/kapi" "$SNAP/kapi"
 cp -r "$ROOT"/kapi-cli/target/kapi-cli-*.jar "$ROOT/kapi-cli/target/lib" "$SNAP/kapi-cli/target/"
+if [ -d "$ROOT/kapi-cli/target/native" ]; then cp -r "$ROOT/kapi-cli/target/native" "$SNAP/kapi-cli/target/"; fi
 
 # a TLS upstream for the training run, stopped again before the benchmark starts its own
 "$BENCH/upstream.sh" "$DIR" "$UPSTREAM_PORT" >/dev/null
@@ -39,6 +41,9 @@ kill "$(cat "$DIR/nginx.pid")"; sleep 0.5
 EXTRA=()
 if [ -n "${KAPI_BENCH_C1:-}" ]; then
   EXTRA=(--proxy "kapiC1=env KAPI_JAVA_OPTS=-XX:TieredStopAtLevel=1 $SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}")
+fi
+if [ -n "${KAPI_BENCH_ALT:-}" ]; then
+  EXTRA+=(--proxy "${KAPI_BENCH_ALT%%=*}=env KAPI_JAVA_OPTS='${KAPI_BENCH_ALT#*=}' $SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}")
 fi
 {
   echo "# kapi proxy benchmark $STAMP on $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"

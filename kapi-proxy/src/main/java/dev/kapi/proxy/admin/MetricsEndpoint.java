@@ -17,13 +17,21 @@ public final class MetricsEndpoint {
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
   private final PrometheusRegistry registry;
+  private final Runnable beforeScrape;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
   public MetricsEndpoint(PrometheusRegistry registry) {
+    this(registry, () -> { });
+  }
+
+  /** {@code beforeScrape} runs ahead of every scrape: collectors too costly to register before anyone asks. */
+  public MetricsEndpoint(PrometheusRegistry registry, Runnable beforeScrape) {
     this.registry = registry;
+    this.beforeScrape = beforeScrape;
   }
 
   public byte[] scrape(List<String> names) {
+    beforeScrape.run();
     var snapshots = names.isEmpty()
         ? registry.scrape()
         : registry.scrape(MetricNameFilter.builder().nameMustBeEqualTo(names).build());

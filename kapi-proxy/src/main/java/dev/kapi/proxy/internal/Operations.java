@@ -103,7 +103,6 @@ public final class Operations {
 
   /** Starts the admin listener when one is configured; {@code loops} are the proxy's, for {@code /livez}. */
   public Optional<AdminServer> startAdmin(EventLoopGroup loops) {
-    metrics.ifPresent(ProxyMetrics::registerJvmMetrics);
     return config.admin().map(address -> AdminServer.start(address, new AdminRoutes(
         new HealthEndpoint("livez", List.of(new EventLoopCheck(loops, LIVENESS_TIMEOUT)), CHECK_TIMEOUT),
         new HealthEndpoint("readyz", List.of(
@@ -115,6 +114,6 @@ public final class Operations {
                 throw new IllegalStateException("shutting down: no new connections, draining the open ones");
               }
             })), CHECK_TIMEOUT),
-        new MetricsEndpoint(metrics.orElseThrow().registry()))));
+        new MetricsEndpoint(metrics.orElseThrow().registry(), metrics.orElseThrow()::registerJvmMetrics))));
   }
 }

@@ -132,6 +132,17 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void jvmMetricsAppearFromTheFirstScrapeAndAreRegisteredOnce() {
+    MetricsEndpoint endpoint = new MetricsEndpoint(metrics.registry(), metrics::registerJvmMetrics);
+    assertThat(scrape().hasFamily("jvm_memory_used_bytes")).isFalse(); // nothing asked yet: JMX not started
+    PrometheusText first = PrometheusText.parse(new String(endpoint.scrape(List.of()), StandardCharsets.UTF_8));
+    PrometheusText second = PrometheusText.parse(new String(endpoint.scrape(List.of()), StandardCharsets.UTF_8));
+    assertThat(first.hasFamily("jvm_memory_used_bytes")).isTrue();
+    assertThat(second.hasFamily("jvm_threads_current")).isTrue();
+    assertThat(second.value("kapi_proxy_token_reloads_total", Map.of())).isZero();
+  }
+
+  @Test
   void madeUpResourceNamesCannotGrowTheRegistryWithoutBound() {
     for (int i = 0; i < ProxyMetrics.MAX_RESOURCES + 50; i++) {
       ObservedExchange e = start("GET", "/api/v1/made-up-" + i, Map.of(), ExchangeKind.UNARY);
