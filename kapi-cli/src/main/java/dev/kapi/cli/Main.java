@@ -30,6 +30,11 @@ public final class Main {
       // in every jar on the class path, opening each one, about 40 ms of start-up
       System.setProperty("java.nio.channels.spi.SelectorProvider", "sun.nio.ch.EPollSelectorProvider");
     }
+    if (System.getProperty("picocli.disable.closures") == null) {
+      // picocli otherwise looks for Groovy's Closure class on first use, and a class that is not there is searched
+      // for in every jar on the class path: about 40 ms of every start (no kapi option is a Groovy closure)
+      System.setProperty("picocli.disable.closures", "true");
+    }
     Optional<String[]> proxy = proxyArgs(args);
     if (proxy.isPresent()) {
       // the ambassador's start-up counts (first response in a new Pod): building every subcommand's model, and

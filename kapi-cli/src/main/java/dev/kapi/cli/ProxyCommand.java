@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * token file re-read when the kubelet rotates it. Prints {@code Starting to serve on HOST:PORT} once listening and
  * runs until terminated.
  */
-@Command(name = "proxy", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "proxy", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
     versionProvider = VersionCommand.Provider.class,
     description = {"Run a proxy to the Kubernetes API server, as kubectl proxy does: requests to localhost are "
         + "forwarded with the Pod's credentials, filtered, and streamed.",
