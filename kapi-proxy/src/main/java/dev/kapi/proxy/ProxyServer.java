@@ -93,6 +93,7 @@ public final class ProxyServer implements AutoCloseable {
     try {
       Operations operations = new Operations(config, ops);
       ProxyChannels channels = new ProxyChannels(config, transport, group, operations);
+      channels.warmUp(); // the API server's TLS handshake overlaps the bind and the admin listener's start
       ServerBootstrap b = new ServerBootstrap().group(group)
           .option(ChannelOption.SO_BACKLOG, 4096)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyChannels.WATER_MARK)
@@ -117,7 +118,6 @@ public final class ProxyServer implements AutoCloseable {
       } catch (IllegalStateException e) {
         throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
       }
-      channels.warmUp();
       LOG.debug("serving on {} ({} transport, {} threads) for {}", servingOn, transport.name(), threads,
           config.cluster());
       return new ProxyServer(config, group, ch, servingOn, operations, admin);
