@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The proxy's Prometheus metrics, named by Prometheus conventions ({@code _total}, {@code _seconds},
@@ -54,7 +53,7 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
   private final Counter upstreamErrors;
   private final Counter discoveryCache;
   private final Counter limitRejections;
-  private final AtomicBoolean jvmRegistered = new AtomicBoolean();
+  private boolean jvmRegistered; // guarded by this
 
   /**
    * Registers the proxy's metrics in {@code registry} (the JVM's: {@link #registerJvmMetrics}).
@@ -130,9 +129,10 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
    * CPU: the admin listener calls this on the first scrape, so a proxy nobody scrapes never pays for it (first
    * response and idle memory are benchmarked targets).
    */
-  public void registerJvmMetrics() {
-    if (jvmRegistered.compareAndSet(false, true)) {
+  public synchronized void registerJvmMetrics() {
+    if (!jvmRegistered) { // a scrape racing the first one waits for the collectors rather than going without them
       JvmMetrics.builder().register(registry);
+      jvmRegistered = true;
     }
   }
 
