@@ -143,6 +143,7 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
     client.writeAndFlush(r, client.voidPromise());
     front.switchToTunnel();
     upstream.channel().pipeline().remove(UpstreamConnector.CODEC);
+    upstream.channel().pipeline().remove(UpstreamConnector.UNIFORM);
     Channel ch = upstream.channel();
     if (early != null) {
       for (ByteBuf b : early) {

@@ -34,6 +34,7 @@ import javax.net.ssl.SSLException;
 final class UpstreamConnector {
 
   static final String CODEC = "http";
+  static final String UNIFORM = "uniform-content";
 
   /**
    * The API server is the trusted side: its header names are not re-validated character by character (that
@@ -111,6 +112,7 @@ final class UpstreamConnector {
               ch.pipeline().addLast("tls", h);
             }
             ch.pipeline().addLast(CODEC, new HttpClientCodec(RESPONSE_DECODING, false, false));
+            ch.pipeline().addLast(UNIFORM, UniformContent.INSTANCE);
             ch.pipeline().addLast("upstream", connection);
           }
         });
