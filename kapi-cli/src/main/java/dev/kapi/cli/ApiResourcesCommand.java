@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
 public final class ApiResourcesCommand implements Callable<Integer> {
 
   @Mixin
+  HelpOption helpOption;
+
+  @Mixin
   ConnectionOptions connection;
 
   @Spec

@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
 public final class ApiVersionsCommand implements Callable<Integer> {
 
   @Mixin
+  HelpOption helpOption;
+
+  @Mixin
   ConnectionOptions connection;
 
   @Spec

@@ -3,6 +3,7 @@ package dev.kapi.cli;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Spec;
     "  source <(kapi completion bash)",
     "  source <(kapi completion zsh)"})
 public final class CompletionCommand implements Callable<Integer> {
+
+  @Mixin
+  HelpOption helpOption;
 
   @Spec
   CommandSpec spec;

@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
         "  kapi get --raw /apis/batch/v1 the body as the server sent it"})
 public final class GetCommand implements Callable<Integer> {
 
+  @Mixin
+  HelpOption helpOption;
+
   static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 
   @Mixin

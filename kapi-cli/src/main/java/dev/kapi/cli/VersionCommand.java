@@ -2,10 +2,14 @@ package dev.kapi.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code kapi version}: this build's version and the Java runtime it runs on. */
 @Command(name = "version", description = "Print kapi's version.")
 public final class VersionCommand implements Runnable {
+
+  @Mixin
+  HelpOption helpOption;
 
   /** Also answers {@code kapi --version}. */
   public static final class Provider implements CommandLine.IVersionProvider {

@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "whoami", description = "Show the user, groups and extra attributes the server sees for these credentials.")
 public final class WhoAmICommand implements Callable<Integer> {
 
+  @Mixin
+  HelpOption helpOption;
+
   static final String BODY = "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}";
 
   @Mixin
