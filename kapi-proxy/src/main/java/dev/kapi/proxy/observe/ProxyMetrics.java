@@ -63,6 +63,8 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
    */
   public ProxyMetrics(PrometheusRegistry registry, ReloadCountingCredentials credentials, TlsSettings tls) {
     this.registry = registry;
+    // every metric without exemplars: the proxy has no tracer to take them from, and a metric with them samples on
+    // each update (the in-flight gauge moves twice per request) and starts the client library's scheduler thread
     requests = Counter.builder().name("kapi_proxy_requests_total")
         .help("Requests through the proxy by RBAC verb, API group, resource, subresource and HTTP status sent to the"
             + " client (code=\"0\": the connection closed before any response); counted when the request ends")
@@ -75,11 +77,12 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
             + " port-forward, log, proxy) excluded")
         .labelNames("verb").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
     inFlight = Gauge.builder().name("kapi_proxy_requests_in_flight")
-        .help("Requests being served now, long-running ones excluded (what --max-inflight limits)").register(registry);
+        .help("Requests being served now, long-running ones excluded (what --max-inflight limits)").withoutExemplars()
+        .register(registry);
     openWatches = Gauge.builder().name("kapi_proxy_watches_open")
-        .help("Watch requests open now").register(registry);
+        .help("Watch requests open now").withoutExemplars().register(registry);
     openTunnels = Gauge.builder().name("kapi_proxy_upgrade_tunnels_open")
-        .help("Upgraded connections (exec, attach, port-forward) spliced now").register(registry);
+        .help("Upgraded connections (exec, attach, port-forward) spliced now").withoutExemplars().register(registry);
     bytesFromClients = Counter.builder().name("kapi_proxy_received_bytes_total")
         .help("Request body and tunnel bytes read from clients").withoutExemplars().register(registry);
     bytesToClients = Counter.builder().name("kapi_proxy_sent_bytes_total")
@@ -94,7 +97,7 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
         .help("Requests answered 429 by the proxy's own load protection, by limit (max-inflight, qps)")
         .labelNames("limit").withoutExemplars().register(registry);
     upstreamOpen = Gauge.builder().name("kapi_proxy_upstream_connections_open")
-        .help("Connections to the API server open now").register(registry);
+        .help("Connections to the API server open now").withoutExemplars().register(registry);
     upstreamOpened = Counter.builder().name("kapi_proxy_upstream_connections_opened_total")
         .help("Connections to the API server opened since start").withoutExemplars().register(registry);
     upstreamRequests = Counter.builder().name("kapi_proxy_upstream_requests_total")
