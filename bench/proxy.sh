@@ -9,34 +9,14 @@
 #   KAPI_BENCH_NO_BUILD=1 skips the build (when kapi-cli/target is known to be current)
 # Writes bench/results/proxy-<UTC date>.txt (everything printed) and .json (one result per line).
 #
-# kapi runs from a snapshot of the build (the launcher plus kapi-cli/target, copied to a temp dir) so that a
-# source change elsewhere in the repo cannot trigger the launcher's rebuild in the middle of a measurement; the
-# snapshot's launcher is the repo's ./kapi, unchanged, so the JVM flags measured are the ones users get. A
-# class-data-sharing archive is trained for it first (bench/cds-train.sh).
+# kapi runs from a snapshot of the build with its own class-data-sharing archive (bench/snapshot.sh).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH=${KAPI_SHARED_BENCH:-$ROOT/../shared/bench}
-DIR=${KAPI_BENCH_DIR:-/tmp/kapi-bench}
-UPSTREAM_PORT=${KAPI_BENCH_UPSTREAM_PORT:-16443}
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
 OUT="$ROOT/bench/results/proxy-$STAMP"
 
-# build the CLI (and what it needs) unless told the build is current; tests are not compiled
-if [ -z "${KAPI_BENCH_NO_BUILD:-}" ]; then
-  (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true -Dkapi.envtest.skip=true package -pl kapi-cli -am)
-fi
-
-SNAP=$(mktemp -d /tmp/kapi-snapshot.XXXXXX)
+SNAP=$("$ROOT/bench/snapshot.sh" "$DIR" "$UPSTREAM_PORT")
 trap 'rm -rf "$SNAP"' EXIT
-mkdir -p "$SNAP/kapi-cli/target"
-cp "$ROOT/kapi" "$SNAP/kapi"
-cp -r "$ROOT"/kapi-cli/target/kapi-cli-*.jar "$ROOT/kapi-cli/target/lib" "$SNAP/kapi-cli/target/"
-if [ -d "$ROOT/kapi-cli/target/native" ]; then cp -r "$ROOT/kapi-cli/target/native" "$SNAP/kapi-cli/target/"; fi
-
-# a TLS upstream for the training run, stopped again before the benchmark starts its own
-"$BENCH/upstream.sh" "$DIR" "$UPSTREAM_PORT" >/dev/null
-"$ROOT/bench/cds-train.sh" "$SNAP" "https://127.0.0.1:$UPSTREAM_PORT" "$DIR/ca.crt" "$DIR/token"
-kill "$(cat "$DIR/nginx.pid")"; sleep 0.5
 
 EXTRA=()
 if [ -n "${KAPI_BENCH_C1:-}" ]; then
