@@ -1,4 +1,4 @@
-# Sourced by the proxy benchmarks (bench/proxy.sh, bench/startup.sh): where things are, each overridable from the
+# Sourced by the proxy benchmarks (bench/proxy.sh, bench/startup.sh, bench/snapshot.sh): where things are, each overridable from the
 # environment, and the stamp that names this run's results.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=${KAPI_SHARED_BENCH:-$ROOT/../shared/bench}

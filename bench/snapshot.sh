@@ -8,8 +8,8 @@
 #
 # Usage: bench/snapshot.sh UPSTREAM_DIR UPSTREAM_PORT     (builds the CLI first unless KAPI_BENCH_NO_BUILD=1)
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH=${KAPI_SHARED_BENCH:-$ROOT/../shared/bench}
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
 DIR=$1 UPSTREAM_PORT=$2
 
 # build the CLI (and what it needs) unless told the build is current; tests are not compiled

@@ -13,8 +13,8 @@ source "$(dirname "$0")/common.sh"
 OUT="$ROOT/bench/results/startup-$STAMP"
 
 SNAP=$("$ROOT/bench/snapshot.sh" "$DIR" "$UPSTREAM_PORT")
-"$BENCH/upstream.sh" "$DIR" "$UPSTREAM_PORT" >/dev/null
 trap 'kill "$(cat "$DIR/nginx.pid")" 2>/dev/null || true; rm -rf "$SNAP"' EXIT
+"$BENCH/upstream.sh" "$DIR" "$UPSTREAM_PORT" >/dev/null
 
 KAPI="$SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}"
 EXTRA=()
