@@ -7,7 +7,7 @@ import java.util.Optional;
 public final class StaticToken implements Credentials {
 
   private final String header;
-  private final Optional<Instant> expiry;
+  private final TokenExpiry expiry;
 
   public StaticToken(String token) {
     String t = token == null ? "" : token.strip();
@@ -15,7 +15,7 @@ public final class StaticToken implements Credentials {
       throw new ConfigException("token", "token", "is empty");
     }
     this.header = "Bearer " + t;
-    this.expiry = JwtClaims.expiry(t);
+    this.expiry = new TokenExpiry(t);
   }
 
   @Override
@@ -30,7 +30,7 @@ public final class StaticToken implements Credentials {
 
   @Override
   public Optional<Instant> expiry() {
-    return expiry;
+    return expiry.get();
   }
 
   @Override

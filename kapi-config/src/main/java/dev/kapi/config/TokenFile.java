@@ -27,7 +27,7 @@ public final class TokenFile implements Credentials {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
 
-  private record Loaded(FileIdentity identity, String header, Optional<Instant> expiry) {
+  private record Loaded(FileIdentity identity, String header, TokenExpiry expiry) {
   }
 
   private final Path path;
@@ -59,7 +59,7 @@ public final class TokenFile implements Credentials {
 
   @Override
   public Optional<Instant> expiry() {
-    return current(false).expiry();
+    return current(false).expiry().get();
   }
 
   private Loaded current(boolean force) {
@@ -94,7 +94,7 @@ public final class TokenFile implements Credentials {
     if (token.isEmpty()) {
       return keepOrThrow("is empty");
     }
-    Loaded fresh = new Loaded(id, "Bearer " + token, JwtClaims.expiry(token));
+    Loaded fresh = new Loaded(id, "Bearer " + token, new TokenExpiry(token));
     loaded = fresh;
     if (lastProblem != null) {
       LOG.info("token file {} is readable again", path);

@@ -101,6 +101,24 @@ class TokenFileTest {
   }
 
   @Test
+  void expiryFollowsTheTokenAcrossARotation() throws Exception {
+    Path f = Files.writeString(dir.resolve("t"), jwtExpiringAt(1900000000));
+    TokenFile tf = new TokenFile(f);
+    assertThat(tf.authorization()).isPresent();
+    assertThat(tf.expiry()).contains(Instant.ofEpochSecond(1900000000));
+
+    Files.writeString(dir.resolve("t.new"), jwtExpiringAt(1900003600));
+    Files.move(dir.resolve("t.new"), f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    assertThat(tf.expiry()).contains(Instant.ofEpochSecond(1900003600));
+  }
+
+  private static String jwtExpiringAt(long exp) {
+    String claims = "{\"sub\":\"system:serviceaccount:ns:sa\",\"exp\":" + exp + "}";
+    return "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+        + ".sig";
+  }
+
+  @Test
   void describeNamesTheFileNeverTheToken() throws Exception {
     TokenFile tf = new TokenFile(Files.writeString(dir.resolve("t"), "tok-SECRET"));
     tf.authorization();
