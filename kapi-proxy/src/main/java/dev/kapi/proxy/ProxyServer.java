@@ -114,7 +114,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       Optional<AdminServer> admin;
       try {
-        admin = operations.startAdmin(group);
+        admin = operations.startAdmin(group, transport);
       } catch (IllegalStateException e) {
         throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
       }

@@ -5,9 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -32,11 +32,11 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /** Binds {@code address} and serves; throws if the address cannot be bound. */
-  public static AdminServer start(InetSocketAddress address, AdminRoutes routes) {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kapi-admin", true),
-        NioIoHandler.newFactory());
+  public static AdminServer start(InetSocketAddress address, AdminRoutes routes, IoHandlerFactory io,
+      Class<? extends ServerChannel> serverChannel) {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kapi-admin", true), io);
     try {
-      Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+      Channel ch = new ServerBootstrap().group(group).channel(serverChannel)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {

@@ -102,7 +102,7 @@ public final class Operations {
   }
 
   /** Starts the admin listener when one is configured; {@code loops} are the proxy's, for {@code /livez}. */
-  public Optional<AdminServer> startAdmin(EventLoopGroup loops) {
+  public Optional<AdminServer> startAdmin(EventLoopGroup loops, Transport transport) {
     return config.admin().map(address -> AdminServer.start(address, new AdminRoutes(
         new HealthEndpoint("livez", List.of(new EventLoopCheck(loops, LIVENESS_TIMEOUT)), CHECK_TIMEOUT),
         new HealthEndpoint("readyz", List.of(
@@ -114,6 +114,7 @@ public final class Operations {
                 throw new IllegalStateException("shutting down: no new connections, draining the open ones");
               }
             })), CHECK_TIMEOUT),
-        new MetricsEndpoint(metrics.orElseThrow().registry(), metrics.orElseThrow()::registerJvmMetrics))));
+        new MetricsEndpoint(metrics.orElseThrow().registry(), metrics.orElseThrow()::registerJvmMetrics)),
+        transport.ioHandlerFactory(), transport.serverChannel()));
   }
 }

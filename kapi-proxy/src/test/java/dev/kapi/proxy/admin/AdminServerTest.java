@@ -3,6 +3,7 @@ package dev.kapi.proxy.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kapi.proxy.internal.Transport;
 import dev.kapi.proxy.testsupport.PrometheusText;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class AdminServerTest {
 
+  static final Transport TRANSPORT = Transport.best();
+
   final AtomicBoolean tokenOk = new AtomicBoolean(true);
   final PrometheusRegistry registry = new PrometheusRegistry();
   final AdminServer server;
@@ -35,7 +38,8 @@ class AdminServerTest {
           }
         })), Duration.ofSeconds(1));
     server = AdminServer.start(AdminAddress.parse("127.0.0.1:0").orElseThrow(),
-        new AdminRoutes(livez, readyz, new MetricsEndpoint(registry)));
+        new AdminRoutes(livez, readyz, new MetricsEndpoint(registry)), TRANSPORT.ioHandlerFactory(),
+        TRANSPORT.serverChannel());
   }
 
   @AfterEach
@@ -95,7 +99,8 @@ class AdminServerTest {
 
   @Test
   void aBusyAddressIsAOneLineError() {
-    assertThatThrownBy(() -> AdminServer.start(server.localAddress(), new AdminRoutes(null, null, null)))
+    assertThatThrownBy(() -> AdminServer.start(server.localAddress(), new AdminRoutes(null, null, null),
+        TRANSPORT.ioHandlerFactory(), TRANSPORT.serverChannel()))
         .hasMessageStartingWith("cannot listen on admin address");
   }
 }
