@@ -7,6 +7,7 @@ import dev.kapi.proxy.Listen;
 import dev.kapi.proxy.ProxyConfig;
 import dev.kapi.proxy.OperationsConfig;
 import dev.kapi.proxy.ProxyServer;
+import dev.kapi.proxy.UpstreamHttp2;
 import dev.kapi.proxy.lifecycle.GracefulShutdown;
 import dev.kapi.proxy.observe.AsyncLineWriter;
 import dev.kapi.proxy.observe.LineSink;
@@ -95,6 +96,13 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Threads serving connections (each connection stays on one). 0: one per two CPUs the process "
           + "may use, at least one. (default: ${DEFAULT-VALUE})")
   int ioThreads;
+
+  @Option(names = "--upstream-http2", defaultValue = "long-running", paramLabel = "off|long-running|all",
+      description = "Which requests travel as streams of a shared HTTP/2 connection to the API server, when it "
+          + "offers HTTP/2: off (one HTTP/1.1 connection per request in flight), long-running (watches, followed "
+          + "logs and proxied services share a few connections; short requests use HTTP/1.1), all (as client-go). "
+          + "Upgrades always get their own HTTP/1.1 connection. (default: ${DEFAULT-VALUE})")
+  String upstreamHttp2;
 
   @Option(names = "--read-only", arity = "0..1", defaultValue = "false",
       description = "Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.")
@@ -195,6 +203,7 @@ public final class ProxyCommand implements Callable<Integer> {
     return "kapi proxy: serving on " + server.servingOn() + " for " + c.cluster() + "; filter " + filter
         + "; api-prefix " + c.apiPrefix() + (c.www().isPresent() ? "; www " + c.www().get() + " at " + c.wwwPrefix() : "")
         + "; read-only " + c.readOnly() + "; allow-impersonation " + c.allowImpersonation()
+        + "; upstream-http2 " + c.upstreamHttp2().flagValue()
         + "; tls " + server.tlsEngine() + ", " + server.ioThreads() + " io thread" + (server.ioThreads() == 1 ? "" : "s")
         + "; " + ops.describe().replace("admin " + ops.admin().map(a -> a.getHostString() + ":" + a.getPort())
             .orElse("off"), "admin " + server.adminAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse("off"))
@@ -233,7 +242,13 @@ public final class ProxyCommand implements Callable<Integer> {
     if (ioThreads < 0) {
       throw new ExitCodeException(2, "--io-threads must be 0 (one per CPU) or more, got " + ioThreads);
     }
-    ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).listen(listen).filter(rules).apiPrefix(apiPrefix)
+    UpstreamHttp2 http2;
+    try {
+      http2 = UpstreamHttp2.parse(upstreamHttp2);
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodeException(2, "--upstream-http2: " + e.getMessage());
+    }
+    ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).upstreamHttp2(http2).listen(listen).filter(rules).apiPrefix(apiPrefix)
         .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)
         .allowImpersonation(allowImpersonation).eventLoopThreads(ioThreads);
     security.apply(b);

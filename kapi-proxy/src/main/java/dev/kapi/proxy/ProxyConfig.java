@@ -33,11 +33,12 @@ import java.util.Optional;
  * @param denyExec              {@code --deny-exec}: refuse exec, attach, port-forward, ephemeral containers and the
  *                              proxy subresources (the CLI turns it on with a policy unless told otherwise)
  * @param limits                the hard limits ({@code --max-header-bytes} …), see {@link Limits}
+ * @param upstreamHttp2         which requests may be multiplexed over HTTP/2 to the API server
  */
 public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterRules> filter, String apiPrefix,
     Optional<Path> www, String wwwPrefix, Duration keepAlive, boolean appendServerPath, boolean readOnly,
     boolean allowImpersonation, Duration responseHeaderTimeout, int eventLoopThreads, int maxIdleUpstreamPerThread,
-    Optional<Policy> policy, boolean denyExec, Limits limits) {
+    Optional<Policy> policy, boolean denyExec, Limits limits, UpstreamHttp2 upstreamHttp2) {
 
   public static final int DEFAULT_PORT = 8001;
   public static final String DEFAULT_ADDRESS = "127.0.0.1";
@@ -47,6 +48,7 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
   public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
   /** Longer than the API server's own 60 s request timeout, so its 504 Status arrives first when it is alive. */
   public static final Duration DEFAULT_RESPONSE_HEADER_TIMEOUT = Duration.ofSeconds(70);
+  public static final UpstreamHttp2 DEFAULT_UPSTREAM_HTTP2 = UpstreamHttp2.LONG_RUNNING;
 
   public ProxyConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -62,6 +64,7 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     }
     Objects.requireNonNull(policy, "policy");
     limits = limits == null ? Limits.DEFAULTS : limits;
+    upstreamHttp2 = upstreamHttp2 == null ? DEFAULT_UPSTREAM_HTTP2 : upstreamHttp2;
     if (maxIdleUpstreamPerThread < 0) {
       throw new IllegalArgumentException("maxIdleUpstreamPerThread must be >= 0");
     }
@@ -103,6 +106,7 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     private Policy policy;
     private Boolean denyExec; // null: on exactly when there is a policy
     private Limits limits = Limits.DEFAULTS;
+    private UpstreamHttp2 upstreamHttp2 = DEFAULT_UPSTREAM_HTTP2;
 
     private Builder(ClusterConfig cluster) {
       this.cluster = cluster;
@@ -190,6 +194,11 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
       return this;
     }
 
+    public Builder upstreamHttp2(UpstreamHttp2 v) {
+      upstreamHttp2 = v;
+      return this;
+    }
+
     public Builder maxIdleUpstreamPerThread(int v) {
       maxIdleUpstreamPerThread = v;
       return this;
@@ -198,7 +207,8 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     public ProxyConfig build() {
       return new ProxyConfig(cluster, listen, filter, apiPrefix, Optional.ofNullable(www), wwwPrefix, keepAlive,
           appendServerPath, readOnly, allowImpersonation, responseHeaderTimeout, eventLoopThreads,
-          maxIdleUpstreamPerThread, Optional.ofNullable(policy), denyExec != null ? denyExec : policy != null, limits);
+          maxIdleUpstreamPerThread, Optional.ofNullable(policy), denyExec != null ? denyExec : policy != null, limits,
+          upstreamHttp2);
     }
   }
 }

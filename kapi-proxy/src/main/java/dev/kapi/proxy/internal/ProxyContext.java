@@ -50,6 +50,15 @@ final class ProxyContext {
     this.pools = Map.copyOf(pools);
   }
 
+  /** Whether a request of this kind may go as a stream of a shared HTTP/2 connection ({@code --upstream-http2}). */
+  boolean multiplexes(ExchangeKind kind) {
+    return switch (config.upstreamHttp2()) {
+      case OFF -> false;
+      case LONG_RUNNING -> kind == ExchangeKind.STREAM;
+      case ALL -> kind != ExchangeKind.UPGRADE;
+    };
+  }
+
   UpstreamPool pool(EventLoop loop) {
     UpstreamPool p = pools.get(loop);
     if (p == null) {

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An ordinary or streaming request over a pooled keep-alive connection to the API server.
+ * An ordinary or streaming request over a pooled keep-alive connection to the API server, or a stream of a shared
+ * HTTP/2 connection (the same HTTP objects either way, see {@link Http2Session}).
  *
  * <p>Both directions stream: every piece of the response is written to the client as it arrives and flushed at
  * the end of each read from the API server (never aggregated, never re-encoded). Backpressure both ways: the API
@@ -56,6 +57,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   private final boolean http10;
   private final String rawQuery;
   private final ObservedExchange seen;
+  private final boolean multiplexed; // may go as an HTTP/2 stream
   private String sentAuthorization;
 
   private UpstreamConnection upstream;
@@ -94,10 +96,11 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     this.clientKeepAlive = clientKeepAlive;
     this.http10 = http10;
     this.rawQuery = rawQuery;
+    this.multiplexed = px.multiplexes(kind);
   }
 
   void start() {
-    px.pool(client.channel().eventLoop()).acquire(this);
+    px.pool(client.channel().eventLoop()).acquire(this, multiplexed);
     if (upstream == null && !done && !requestComplete && !bodiless) {
       front.pauseReading(); // a body must wait for the connection; the pool usually has one ready at once
     }
@@ -419,7 +422,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       HeaderRewriter.replaceAuthorization(request.headers(), sentAuthorization);
     }
     requestSent = false;
-    px.pool(client.channel().eventLoop()).acquire(this);
+    px.pool(client.channel().eventLoop()).acquire(this, multiplexed);
   }
 
   // ---- failures
@@ -435,7 +438,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       // a pooled connection the API server had closed while it sat idle: one fresh try, as Go's transport does
       retriedStale = true;
       requestSent = false;
-      px.pool(client.channel().eventLoop()).connectNew(this);
+      px.pool(client.channel().eventLoop()).connectNew(this, multiplexed);
       return;
     }
     if (discarding) {

@@ -14,12 +14,22 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
@@ -28,8 +38,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * Opens connections to the API server: TCP (keep-alive as configured), TLS with kapi-config's trust manager (which
- * checks chain, dates and host name itself, against {@code tls-server-name} or the host dialled), HTTP/1.1. No ALPN
- * is offered, so every connection is HTTP/1.1, which upgrades (exec, attach, port-forward) require.
+ * checks chain, dates and host name itself, against {@code tls-server-name} or the host dialled), then HTTP/1.1, or
+ * HTTP/2 when the pool asks for a connection that may multiplex and the server picks {@code h2} by ALPN. A
+ * connection for an upgrade (exec, attach, port-forward) offers no ALPN, so it is always HTTP/1.1, which upgrades
+ * require.
  */
 final class UpstreamConnector {
 
@@ -45,10 +57,21 @@ final class UpstreamConnector {
       .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
       .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false));
 
+  /**
+   * Per stream: at most this much of a response waits in the proxy for a slow client (the stream's window; the API
+   * server sends no more until the client has taken some). Large enough for a large list to stream at full speed.
+   */
+  static final int HTTP2_STREAM_WINDOW = 1024 * 1024;
+  static final int HTTP2_CONNECTION_WINDOW = 1 << 30;
+  private static final Http2Settings HTTP2_SETTINGS = Http2Settings.defaultSettings().pushEnabled(false)
+      .initialWindowSize(HTTP2_STREAM_WINDOW).maxHeaderListSize(1024 * 1024);
+
   private final String host;
   private final int port;
   private final String peerHost;
   private final SslContext ssl; // null for an http:// server
+  private final TlsSettings tls;
+  private volatile SslContext sslOfferingHttp2; // ALPN h2, http/1.1; built at the first multiplexed connection
   private final Transport transport;
   private final Optional<Duration> keepAlive;
   private final int connectTimeoutMillis;
@@ -66,7 +89,27 @@ final class UpstreamConnector {
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, cluster.connectTimeout().toMillis());
     TlsSettings tls = cluster.tls();
     this.peerHost = tls.serverName().orElse(host);
-    this.ssl = "https".equals(cluster.server().getScheme()) ? sslContext(tls) : null;
+    boolean https = "https".equals(cluster.server().getScheme());
+    this.tls = tls;
+    this.ssl = https ? sslContext(tls, false) : null;
+  }
+
+  /**
+   * Built when first needed, not at start: a second BoringSSL context costs a new proxy ~60 ms of CPU before its
+   * first response, and with the default only the first watch needs it.
+   */
+  private SslContext sslOfferingHttp2() {
+    SslContext c = sslOfferingHttp2;
+    if (c == null) {
+      synchronized (this) {
+        c = sslOfferingHttp2;
+        if (c == null) {
+          c = sslContext(tls, true);
+          sslOfferingHttp2 = c;
+        }
+      }
+    }
+    return c;
   }
 
   /**
@@ -79,12 +122,18 @@ final class UpstreamConnector {
     return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
   }
 
-  private static SslContext sslContext(TlsSettings tls) {
+  private static SslContext sslContext(TlsSettings tls, boolean offerHttp2) {
     try {
       SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider())
           .trustManager(tls.trustManager())
           // the trust manager verifies the host name itself (against tls-server-name or the engine's peer host)
           .endpointIdentificationAlgorithm(null);
+      if (offerHttp2) {
+        b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+      }
       tls.keyManager().ifPresent(b::keyManager);
       return b.build();
     } catch (SSLException e) {
@@ -92,10 +141,38 @@ final class UpstreamConnector {
     }
   }
 
-  /** A connected (and TLS-handshaken) connection on {@code loop}; pooled when {@code pool} is not null. */
+  /** A connected (and TLS-handshaken) HTTP/1.1 connection on {@code loop}; pooled when {@code pool} is not null. */
   Future<UpstreamConnection> connect(EventLoop loop, UpstreamPool pool) {
     Promise<UpstreamConnection> promise = loop.newPromise();
+    open(loop, pool, false).addListener(f -> {
+      if (f.isSuccess()) {
+        promise.trySuccess((UpstreamConnection) f.getNow());
+      } else {
+        promise.tryFailure(f.cause());
+      }
+    });
+    return promise;
+  }
+
+  /**
+   * A connected connection for {@code pool} that may multiplex: an {@link Http2Session} when the server picks HTTP/2
+   * by ALPN, else an HTTP/1.1 {@link UpstreamConnection}. Over plain http:// it is always HTTP/1.1 (no prior
+   * knowledge: the API server serves HTTP/2 only over TLS).
+   */
+  Future<Object> connectMultiplexed(EventLoop loop, UpstreamPool pool) {
+    return open(loop, pool, true);
+  }
+
+  private Future<Object> open(EventLoop loop, UpstreamPool pool, boolean offerHttp2) {
+    Promise<Object> promise = loop.newPromise();
     UpstreamConnection connection = new UpstreamConnection(pool);
+    SslContext ssl;
+    try {
+      ssl = this.ssl == null ? null : offerHttp2 ? sslOfferingHttp2() : this.ssl;
+    } catch (IllegalStateException e) {
+      failed(promise, e);
+      return promise;
+    }
     Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
@@ -129,7 +206,9 @@ final class UpstreamConnector {
         return;
       }
       tlsHandler.handshakeFuture().addListener(h -> {
-        if (h.isSuccess()) {
+        if (h.isSuccess() && ApplicationProtocolNames.HTTP_2.equals(tlsHandler.applicationProtocol())) {
+          opened(promise, http2(cf.channel(), pool), cf.channel());
+        } else if (h.isSuccess()) {
           opened(promise, connection, cf.channel());
         } else {
           cf.channel().close();
@@ -140,13 +219,34 @@ final class UpstreamConnector {
     return promise;
   }
 
-  private void opened(Promise<UpstreamConnection> promise, UpstreamConnection connection, Channel ch) {
+  /**
+   * Turns a handshaken connection whose server chose {@code h2} into a multiplexed session. Runs in the handshake's
+   * listener, before the TLS handler passes on any bytes that followed the handshake (the server's SETTINGS).
+   */
+  private static Http2Session http2(Channel ch, UpstreamPool pool) {
+    ChannelPipeline p = ch.pipeline();
+    p.remove(CODEC);
+    p.remove(UNIFORM);
+    p.remove(UpstreamConnection.class);
+    Http2Session session = new Http2Session(pool);
+    p.addLast("h2-idle", new IdleStateHandler(Http2Session.READ_IDLE_SECONDS, 0, 0))
+        .addLast("h2", Http2FrameCodecBuilder.forClient().validateHeaders(false).initialSettings(HTTP2_SETTINGS).build())
+        .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
+        .addLast("h2-session", session);
+    // the connection's window as Go's transport sets it (1 GiB). The codec hands connection-level window back as
+    // data arrives, so what a slow client leaves waiting is bounded by its stream's window alone; the default
+    // 64 KiB would cap all of the connection's streams together at 64 KiB in flight
+    ch.writeAndFlush(new DefaultHttp2WindowUpdateFrame(HTTP2_CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+    return session;
+  }
+
+  private void opened(Promise<Object> promise, Object connection, Channel ch) {
     observer.connectionOpened();
     ch.closeFuture().addListener(closed -> observer.connectionClosed());
     promise.trySuccess(connection);
   }
 
-  private void failed(Promise<UpstreamConnection> promise, Throwable cause) {
+  private void failed(Promise<Object> promise, Throwable cause) {
     observer.failed(UpstreamFailure.classify(cause), UpstreamFailures.describe(cause, host + ":" + port));
     promise.tryFailure(cause);
   }

@@ -3,6 +3,8 @@ package dev.kapi.proxy.internal;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * <p>There is no cap on connections in use: each HTTP/1.1 watch holds one for up to an hour, so a cap below the
  * number of concurrent watches would starve ordinary requests. What is capped is how many stay idle
  * ({@code maxIdle}, most recently used first) and for how long (like Go's {@code IdleConnTimeout}).
+ *
+ * <p>A request that may be multiplexed ({@code --http2}) gets a stream on an HTTP/2 session with room, as client-go's
+ * transport does; while the first session is being opened, further such requests wait for it instead of each
+ * opening a connection of its own. When the server does not pick HTTP/2, they use HTTP/1.1 connections from then on.
  */
 final class UpstreamPool {
 
@@ -28,6 +34,10 @@ final class UpstreamPool {
   private final UpstreamConnector connector;
   private final int maxIdle;
   private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+  private final List<Http2Session> sessions = new ArrayList<>(2);
+  private final ArrayDeque<Acquirer> waitingForSession = new ArrayDeque<>();
+  private boolean sessionConnecting;
+  private boolean serverRefusedHttp2; // it answered ALPN with http/1.1: no point asking again
 
   UpstreamPool(EventLoop loop, UpstreamConnector connector, int maxIdle) {
     this.loop = loop;
@@ -52,6 +62,100 @@ final class UpstreamPool {
     connectNew(a);
   }
 
+  /** As {@link #acquire(Acquirer)}, on an HTTP/2 stream when {@code multiplexed} and the server speaks it. */
+  void acquire(Acquirer a, boolean multiplexed) {
+    if (multiplexed && !serverRefusedHttp2) {
+      acquireStream(a);
+    } else {
+      acquire(a);
+    }
+  }
+
+  /**
+   * A fresh connection, never an idle one (the retry after a reused connection turned out to be dead); for a
+   * multiplexed request, a stream on a live session (the dead one has left the pool).
+   */
+  void connectNew(Acquirer a, boolean multiplexed) {
+    if (multiplexed && !serverRefusedHttp2) {
+      acquireStream(a);
+    } else {
+      connectNew(a);
+    }
+  }
+
+  private void acquireStream(Acquirer a) {
+    for (Http2Session s : sessions) {
+      if (s.canOpenStream()) {
+        s.openStream(a, true);
+        return;
+      }
+    }
+    waitingForSession.add(a);
+    if (!sessionConnecting) {
+      connectSession();
+    }
+  }
+
+  private void connectSession() {
+    sessionConnecting = true;
+    Future<Object> f = connector.connectMultiplexed(loop, this);
+    if (f.isDone()) {
+      sessionConnected(f);
+    } else {
+      f.addListener(done -> sessionConnected(f));
+    }
+  }
+
+  private void sessionConnected(Future<Object> f) {
+    sessionConnecting = false;
+    if (!f.isSuccess()) {
+      Acquirer a;
+      while ((a = waitingForSession.poll()) != null) {
+        a.acquireFailed(f.cause());
+      }
+      return;
+    }
+    if (f.getNow() instanceof UpstreamConnection c) {
+      serverRefusedHttp2 = true;
+      Acquirer first = waitingForSession.poll();
+      if (first == null) {
+        offer(c);
+      } else {
+        first.acquired(c, false);
+      }
+      Acquirer a;
+      while ((a = waitingForSession.poll()) != null) {
+        acquire(a);
+      }
+      return;
+    }
+    Http2Session s = (Http2Session) f.getNow();
+    sessions.add(s);
+    boolean fresh = true;
+    while (!waitingForSession.isEmpty() && s.canOpenStream()) {
+      s.openStream(waitingForSession.poll(), !fresh);
+      fresh = false;
+    }
+    if (!waitingForSession.isEmpty() && !fresh) {
+      connectSession(); // this one is full; the rest wait for the next (or for a stream here to end)
+    }
+  }
+
+  /** A session can take more streams (the server raised its limit, or a stream ended). */
+  void sessionHasRoom(Http2Session s) {
+    while (!waitingForSession.isEmpty() && s.canOpenStream()) {
+      s.openStream(waitingForSession.poll(), true);
+    }
+  }
+
+  void sessionClosed(Http2Session s) {
+    sessions.remove(s);
+  }
+
+  int sessionCount() {
+    return sessions.size();
+  }
+
   /** A fresh connection, never an idle one (the retry after a reused connection turned out to be dead). */
   void connectNew(Acquirer a) {
     Future<UpstreamConnection> f = connector.connect(loop, this);
@@ -70,8 +174,17 @@ final class UpstreamPool {
     }
   }
 
-  /** Opens one connection ahead of the first request (TLS classes loaded, handshake done); failures are ignored. */
-  void warm() {
+  /**
+   * Opens one connection ahead of the first request (TLS classes loaded, handshake done), an HTTP/2 session when
+   * ordinary requests are multiplexed; failures are ignored.
+   */
+  void warm(boolean multiplexed) {
+    if (multiplexed) {
+      if (!sessionConnecting) {
+        connectSession();
+      }
+      return;
+    }
     connector.connect(loop, this).addListener(f -> {
       if (f.isSuccess()) {
         offer((UpstreamConnection) f.getNow());
@@ -102,6 +215,11 @@ final class UpstreamPool {
     UpstreamConnection oldest;
     while ((oldest = idle.peekLast()) != null && now - oldest.idleSinceNanos > limit) {
       idle.pollLast().discard();
+    }
+    for (Http2Session s : List.copyOf(sessions)) {
+      if (s.openStreams() == 0 && now - s.idleSinceNanos > limit) {
+        s.close();
+      }
     }
   }
 }

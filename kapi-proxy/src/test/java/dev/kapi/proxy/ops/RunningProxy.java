@@ -32,7 +32,14 @@ final class RunningProxy implements AutoCloseable {
   }
 
   static RunningProxy start(ApiServer api, Credentials credentials, OperationsConfig ops) {
-    ProxyConfig config = ProxyConfig.builder(cluster(api, credentials)).port(0).build();
+    return start(api, credentials, ops, b -> { });
+  }
+
+  static RunningProxy start(ApiServer api, Credentials credentials, OperationsConfig ops,
+      java.util.function.Consumer<ProxyConfig.Builder> customize) {
+    ProxyConfig.Builder b = ProxyConfig.builder(cluster(api, credentials)).port(0);
+    customize.accept(b);
+    ProxyConfig config = b.build();
     return new RunningProxy(ProxyServer.start(config,
         ops.withAdmin(AdminAddress.parse("127.0.0.1:0"))));
   }
