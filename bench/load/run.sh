@@ -6,7 +6,8 @@
 #
 # Needs the CLI built (./mvnw -o install -DskipTests, or ./kapi once) and the envtest binaries
 # (scripts/envtest-binaries.sh). Every connection stays on 127.0.0.1; every loop is bounded and stops by itself.
-# KAPI_BENCH_PROXY_OPTS adds JVM flags for the proxy process; results go to stdout as Markdown.
+# KAPI_BENCH_PROXY_OPTS adds JVM flags for the proxy process, KAPI_BENCH_PROXY_ARGS flags for `kapi proxy` itself
+# (e.g. --upstream-http2=off); results go to stdout as Markdown.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

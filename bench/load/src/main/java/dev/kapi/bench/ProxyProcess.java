@@ -47,6 +47,10 @@ final class ProxyProcess implements AutoCloseable {
       cmd.add("--admin-address=off"); // the bench reads /proc and jcmd, and must not collide with a proxy on :9091
     }
     cmd.addAll(proxyFlags);
+    String flags = System.getenv("KAPI_BENCH_PROXY_ARGS"); // e.g. --upstream-http2=off, to compare
+    if (flags != null && !flags.isBlank()) {
+      cmd.addAll(List.of(flags.trim().split("\\s+")));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(podEnv);
     Process p = pb.start();

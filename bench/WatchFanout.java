@@ -1,0 +1,250 @@
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapi.testing.ApiServer;
+import dev.kapi.testing.PodView;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Many watches through one ambassador, against a real kube-apiserver (kapi-testing's harness): what each proxy holds
+ * open towards the API server, what that costs in memory on both sides, and how long one event takes to reach every
+ * watcher. For each proxy in turn, after opening N watches, sending three events through them and closing them (warm-up): N watches on ConfigMaps in one namespace, opened over N client connections; then
+ * the proxy's TCP connections to the API server, both processes' RSS and the proxy's CPU; then one ConfigMap created
+ * and the time until each watcher has read its ADDED event.
+ *
+ * Proxies: kubectl proxy with the seed's flags; kapi proxy from the Pod's environment with --upstream-http2=off (one
+ * HTTP/1.1 connection per watch) and with its default (watches multiplexed over HTTP/2).
+ *
+ * Usage (see watch-fanout.sh): java -cp CP WatchFanout KAPI_LAUNCHER WATCHES
+ */
+public class WatchFanout {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  public static void main(String[] args) throws Exception {
+    String kapi = args[0];
+    int watches = Integer.parseInt(args[1]);
+    Path dir = Files.createTempDirectory("kapi-watch-fanout");
+    try (ApiServer api = ApiServer.start(dir)) {
+      String ns = "fanout";
+      PodView pod = api.podView(ns, "app");
+      api.createRole(ns, "cm", List.of(ApiServer.Rule.of("", List.of("configmaps"), "get", "list", "watch")));
+      api.bindRole(ns, "cm", "app");
+      long apiPid = listenerPid(api.port());
+      System.out.println("| proxy | watches open | open took s | connections to the API server | proxy RSS MB"
+          + " (before → with watches) | API server RSS MB (before → with watches) | proxy CPU to open s"
+          + " | one event to all watchers: p50 ms | p99 ms | max ms |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+      List<String[]> variants = List.of(
+          new String[] {"kubectl proxy", "kubectl"},
+          new String[] {"kapi proxy --upstream-http2=off", "off"},
+          new String[] {"kapi proxy (default: long-running)", "default"});
+      int round = 0;
+      for (String[] v : variants) {
+        int port = free();
+        List<String> cmd = v[1].equals("kubectl")
+            ? List.of("kubectl", "proxy", "--server=" + api.url(), "--certificate-authority=" + pod.caFile(),
+                "--token=" + pod.token(), "--port=" + port)
+            : v[1].equals("off") ? List.of(kapi, "proxy", "--port=" + port, "--upstream-http2=off")
+                : List.of(kapi, "proxy", "--port=" + port);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        if (!v[1].equals("kubectl")) {
+          pb.environment().putAll(pod.envWithDirectory());
+        }
+        Process proxy = pb.start();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+          awaitServing(port);
+          warmUp(api, port, ns, watches);
+          Thread.sleep(1000);
+          double rssProxy0 = rssMb(proxy.pid()), rssApi0 = rssMb(apiPid);
+          double cpu0 = cpuSeconds(proxy.pid());
+          String name = "event-" + round++;
+          AtomicLongArray seenAt = new AtomicLongArray(watches);
+          CountDownLatch opened = new CountDownLatch(watches);
+          long t0 = System.nanoTime();
+          for (int i = 0; i < watches; i++) {
+            Socket s = new Socket("127.0.0.1", port);
+            sockets.add(s);
+            int id = i;
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true&allowWatchBookmarks=false"
+                + "&fieldSelector=metadata.name%3D" + name + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread t = new Thread(null, () -> read(s, id, name, opened, seenAt), "w" + i, 64 * 1024);
+            t.setDaemon(true);
+            t.start();
+          }
+          if (!opened.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(v[0] + ": only " + (watches - opened.getCount()) + " watches opened");
+          }
+          double openSeconds = (System.nanoTime() - t0) / 1e9;
+          Thread.sleep(3000);
+          double cpu1 = cpuSeconds(proxy.pid());
+          double rssProxy1 = rssMb(proxy.pid()), rssApi1 = rssMb(apiPid);
+          int upstream = connections(proxy.pid(), api.port());
+          long created = System.nanoTime();
+          api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree(
+              "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"}}"));
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          List<Double> ms = new ArrayList<>();
+          while (System.nanoTime() < deadline) {
+            ms.clear();
+            for (int i = 0; i < watches; i++) {
+              long at = seenAt.get(i);
+              if (at != 0) {
+                ms.add((at - created) / 1e6);
+              }
+            }
+            if (ms.size() == watches) {
+              break;
+            }
+            Thread.sleep(5);
+          }
+          Collections.sort(ms);
+          System.out.printf("| %s | %d | %.2f | %d | %.1f → %.1f | %.1f → %.1f | %.2f | %.1f | %.1f | %.1f |%n",
+              v[0], watches, openSeconds, upstream, rssProxy0, rssProxy1, rssApi0, rssApi1, cpu1 - cpu0,
+              pct(ms, 50), pct(ms, 99), ms.isEmpty() ? 0 : ms.get(ms.size() - 1));
+          if (ms.size() != watches) {
+            System.out.println("(" + v[0] + ": only " + ms.size() + " of " + watches + " watchers saw the event)");
+          }
+        } finally {
+          for (Socket s : sockets) {
+            s.close();
+          }
+          proxy.destroy();
+          proxy.waitFor(10, TimeUnit.SECONDS);
+          Thread.sleep(2000); // the API server lets the closed watches go
+        }
+      }
+    }
+  }
+
+  /** The same number of watches opened, fed and closed once, so that neither proxy is measured cold (kapi's JIT). */
+  static void warmUp(ApiServer api, int port, String ns, int watches) throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    CountDownLatch opened = new CountDownLatch(watches);
+    AtomicLongArray unused = new AtomicLongArray(watches);
+    for (int i = 0; i < watches; i++) {
+      Socket s = new Socket("127.0.0.1", port);
+      sockets.add(s);
+      int id = i;
+      s.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true HTTP/1.1\r\n"
+          + "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      Thread t = new Thread(null, () -> read(s, id, "none", opened, unused), "warm" + i, 64 * 1024);
+      t.setDaemon(true);
+      t.start();
+    }
+    opened.await(120, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) { // and a few events through them
+      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree("{\"apiVersion\":\"v1\","
+          + "\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\"warm-\"}}"));
+      Thread.sleep(1000);
+    }
+    for (Socket s : sockets) {
+      s.close();
+    }
+    Thread.sleep(2000);
+  }
+
+  static void read(Socket s, int id, String name, CountDownLatch opened, AtomicLongArray seenAt) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+      String status = in.readLine();
+      if (status == null || !status.contains(" 200 ")) {
+        System.err.println("watch " + id + ": " + status);
+        return;
+      }
+      opened.countDown();
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.contains("\"" + name + "\"")) {
+          seenAt.compareAndSet(id, 0, System.nanoTime());
+        }
+      }
+    } catch (Exception closed) {
+      // closed at the end
+    }
+  }
+
+  static double pct(List<Double> sorted, int p) {
+    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  static long listenerPid(int port) throws Exception {
+    String out = run("ss", "-Hltnp", "sport = :" + port);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("no process listens on " + port + ": " + out);
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  /** Established TCP connections from {@code pid} to the API server's port. */
+  static int connections(long pid, int apiPort) throws Exception {
+    int n = 0;
+    for (String line : run("ss", "-Htnp", "state", "established", "dport = :" + apiPort).split("\n")) {
+      if (line.contains("pid=" + pid + ",")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  static double rssMb(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    }
+    return 0;
+  }
+
+  static double cpuSeconds(long pid) throws Exception {
+    String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll("^.*\\) ", "").split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in clock ticks
+  }
+
+  static void awaitServing(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.getOutputStream().write("GET /api HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+            .readLine();
+        if (status != null && status.contains(" 200 ")) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("proxy on " + port + " did not serve /api within 60 s");
+  }
+
+  static int free() throws Exception {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
