@@ -230,7 +230,10 @@ final class UpstreamConnector {
     p.remove(UpstreamConnection.class);
     Http2Session session = new Http2Session(pool);
     p.addLast("h2-idle", new IdleStateHandler(Http2Session.READ_IDLE_SECONDS, 0, 0))
-        .addLast("h2", Http2FrameCodecBuilder.forClient().validateHeaders(false).initialSettings(HTTP2_SETTINGS).build())
+        // streams over the server's limit wait in the codec for a slot instead of failing: the pool keeps to the
+        // limit, but starts with 100 before the server's SETTINGS have arrived
+        .addLast("h2", Http2FrameCodecBuilder.forClient().validateHeaders(false).initialSettings(HTTP2_SETTINGS)
+            .encoderEnforceMaxConcurrentStreams(true).build())
         .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
         .addLast("h2-session", session);
     // the connection's window as Go's transport sets it (1 GiB). The codec hands connection-level window back as
