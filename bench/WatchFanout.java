@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Proxies: kubectl proxy with the seed's flags; kapi proxy from the Pod's environment with --upstream-http2=off (one
  * HTTP/1.1 connection per watch) and with its default (watches multiplexed over HTTP/2).
  *
- * Usage (see watch-fanout.sh): java -cp CP WatchFanout KAPI_LAUNCHER WATCHES
+ * Usage (see watch-fanout.sh): java -cp CP WatchFanout KAPI_LAUNCHER WATCHES [WARM_UP_ROUNDS, default 1]
  */
 public class WatchFanout {
 
@@ -35,6 +35,7 @@ public class WatchFanout {
   public static void main(String[] args) throws Exception {
     String kapi = args[0];
     int watches = Integer.parseInt(args[1]);
+    int warmUps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     Path dir = Files.createTempDirectory("kapi-watch-fanout");
     try (ApiServer api = ApiServer.start(dir)) {
       String ns = "fanout";
@@ -67,7 +68,9 @@ public class WatchFanout {
         List<Socket> sockets = new ArrayList<>();
         try {
           awaitServing(port);
-          warmUp(api, port, ns, watches);
+          for (int w = 0; w < warmUps; w++) {
+            warmUp(api, port, ns, watches);
+          }
           Thread.sleep(1000);
           double rssProxy0 = rssMb(proxy.pid()), rssApi0 = rssMb(apiPid);
           double cpu0 = cpuSeconds(proxy.pid());
