@@ -108,7 +108,10 @@ class Http2UpstreamApiServerTest {
       stalled.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.server.port()));
       stalled.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true&resourceVersion=0"
           + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      Thread.sleep(2000); // the stalled watch fills its stream's window and stops there
+      // its 17 MB cannot fit in the buffers between the API server and the client (~6 MB: the stream's window,
+      // the proxy's write queue, the sockets), so from here until the client reads, its stream is stopped
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> proxy.metrics().value("kapi_proxy_watches_open", Map.of()) == 1);
       other.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true"
           + "&fieldSelector=metadata.name%3Dmarker HTTP/1.1\r\nHost: localhost\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
