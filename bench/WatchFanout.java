@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Many watches through one ambassador, against a real kube-apiserver (kapi-testing's harness): what each proxy holds
  * open towards the API server, what that costs in memory on both sides, and how long one event takes to reach every
- * watcher. For each proxy in turn, after opening N watches, sending three events through them and closing them (warm-up): N watches on ConfigMaps in one namespace, opened over N client connections; then
- * the proxy's TCP connections to the API server, both processes' RSS and the proxy's CPU; then one ConfigMap created
- * and the time until each watcher has read its ADDED event.
+ * watcher. For each proxy in turn: a warm-up (N watches opened, three events sent through them, the watches closed;
+ * repeated WARM_UP_ROUNDS times); then N watches on ConfigMaps in one namespace, opened over N client connections;
+ * then the proxy's TCP connections to the API server, both processes' RSS and the proxy's CPU; then one ConfigMap
+ * created and the time until each watcher has read its ADDED event.
  *
  * Proxies: kubectl proxy with the seed's flags; kapi proxy from the Pod's environment with --upstream-http2=off (one
  * HTTP/1.1 connection per watch) and with its default (watches multiplexed over HTTP/2).

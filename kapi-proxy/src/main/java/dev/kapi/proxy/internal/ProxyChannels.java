@@ -44,7 +44,8 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
 
   /** Opens one API server connection ahead of the first request, so it finds TLS ready. */
   public void warmUp() {
-    pools.values().stream().findFirst().ifPresent(p -> p.loop().execute(() -> p.warm(px.multiplexes(ExchangeKind.UNARY))));
+    boolean multiplexed = px.multiplexes(ExchangeKind.UNARY); // the first request is most likely a short one
+    pools.values().stream().findFirst().ifPresent(p -> p.loop().execute(() -> p.warm(multiplexed)));
   }
 
   @Override

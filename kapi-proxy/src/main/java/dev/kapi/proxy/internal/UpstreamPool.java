@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * number of concurrent watches would starve ordinary requests. What is capped is how many stay idle
  * ({@code maxIdle}, most recently used first) and for how long (like Go's {@code IdleConnTimeout}).
  *
- * <p>A request that may be multiplexed ({@code --http2}) gets a stream on an HTTP/2 session with room, as client-go's
- * transport does; while the first session is being opened, further such requests wait for it instead of each
- * opening a connection of its own. When the server does not pick HTTP/2, they use HTTP/1.1 connections from then on.
+ * <p>A request that may be multiplexed ({@code --upstream-http2}) gets a stream on an HTTP/2 session with room, as
+ * client-go's transport does; while the first session is being opened, further such requests wait for it instead of
+ * each opening a connection of its own. When the server does not pick HTTP/2, they use HTTP/1.1 connections from
+ * then on.
  */
 final class UpstreamPool {
 
@@ -150,10 +151,6 @@ final class UpstreamPool {
 
   void sessionClosed(Http2Session s) {
     sessions.remove(s);
-  }
-
-  int sessionCount() {
-    return sessions.size();
   }
 
   /** A fresh connection, never an idle one (the retry after a reused connection turned out to be dead). */
