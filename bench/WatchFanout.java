@@ -41,8 +41,7 @@ public class WatchFanout {
     try (ApiServer api = ApiServer.start(dir)) {
       String ns = "fanout";
       PodView pod = api.podView(ns, "app");
-      api.createRole(ns, "cm", List.of(ApiServer.Rule.of("", List.of("configmaps"), "get", "list", "watch")));
-      api.bindRole(ns, "cm", "app");
+      api.grant(ns, "app", List.of(ApiServer.Rule.of("", List.of("configmaps"), "get", "list", "watch")));
       long apiPid = listenerPid(api.port());
       System.out.println("| proxy | watches open | open took s | connections to the API server | proxy RSS MB"
           + " (before → with watches) | API server RSS MB (before → with watches) | proxy CPU to open s"

@@ -38,8 +38,7 @@ public class WatchLatency {
     try (ApiServer api = ApiServer.start(dir)) {
       String ns = "latency";
       PodView pod = api.podView(ns, "app");
-      api.createRole(ns, "cm", List.of(ApiServer.Rule.of("", List.of("configmaps"), "get", "list", "watch")));
-      api.bindRole(ns, "cm", "app");
+      api.grant(ns, "app", List.of(ApiServer.Rule.of("", List.of("configmaps"), "get", "list", "watch")));
       int kubectlPort = free(), kapiPort = free();
       List<Process> procs = new ArrayList<>();
       procs.add(start(List.of("kubectl", "proxy", "--server=" + api.url(), "--certificate-authority=" + pod.caFile(),

@@ -228,6 +228,12 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Namespace + ServiceAccount + a token for it, laid out as the Pod's service-account volume. */
+  /** A Role with {@code rules} in {@code ns}, bound to the service account: what a Pod's RBAC would grant it. */
+  public void grant(String ns, String serviceAccount, List<Rule> rules) {
+    createRole(ns, serviceAccount + "-role", rules);
+    bindRole(ns, serviceAccount + "-role", serviceAccount);
+  }
+
   public PodView podView(String ns, String serviceAccount) {
     return podView(ns, serviceAccount, null);
   }
