@@ -3,26 +3,30 @@ import dev.kapi.testing.ApiServer;
 import dev.kapi.testing.PodView;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BiConsumer;
+import org.awaitility.Awaitility;
 
 /**
  * Many watches through one ambassador, against a real kube-apiserver (kapi-testing's harness): what each proxy holds
  * open towards the API server, what that costs in memory on both sides, and how long one event takes to reach every
  * watcher. For each proxy in turn: a warm-up (N watches opened, three events sent through them, the watches closed;
  * repeated WARM_UP_ROUNDS times); then N watches on ConfigMaps in one namespace, opened over N client connections;
- * then the proxy's TCP connections to the API server, both processes' RSS and the proxy's CPU; then one ConfigMap
- * created and the time until each watcher has read its ADDED event.
+ * then, once the API server's own gauge shows it serving every one, the proxy's TCP connections to the API server,
+ * both processes' RSS and the proxy's CPU; then one ConfigMap created and the time until each watcher has read its
+ * ADDED event.
  *
  * Proxies: kubectl proxy with the seed's flags; kapi proxy from the Pod's environment with --upstream-http2=off (one
  * HTTP/1.1 connection per watch) and with its default (watches multiplexed over HTTP/2).
@@ -43,6 +47,7 @@ public class WatchFanout {
       PodView pod = api.podView(ns, "app");
       api.grant(ns, "app", List.of(ApiServer.Rule.of("", List.of("configmaps"), "get", "list", "watch")));
       long apiPid = listenerPid(api.port());
+      int base = api.watchesServed("configmaps"); // the API server's own watches, before any proxy
       System.out.println("| proxy | watches open | open took s | connections to the API server | proxy RSS MB"
           + " (before → with watches) | API server RSS MB (before → with watches) | proxy CPU to open s"
           + " | one event to all watchers: p50 ms | p99 ms | max ms |");
@@ -65,57 +70,45 @@ public class WatchFanout {
           pb.environment().putAll(pod.envWithDirectory());
         }
         Process proxy = pb.start();
-        List<Socket> sockets = new ArrayList<>();
+        List<Socket> sockets = List.of();
         try {
           awaitServing(port);
           for (int w = 0; w < warmUps; w++) {
-            warmUp(api, port, ns, watches);
+            warmUp(api, port, ns, watches, base);
           }
-          Thread.sleep(1000);
           double rssProxy0 = rssMb(proxy.pid()), rssApi0 = rssMb(apiPid);
           double cpu0 = cpuSeconds(proxy.pid());
           String name = "event-" + round++;
           AtomicLongArray seenAt = new AtomicLongArray(watches);
           CountDownLatch opened = new CountDownLatch(watches);
+          CountDownLatch seen = new CountDownLatch(watches);
           long t0 = System.nanoTime();
-          for (int i = 0; i < watches; i++) {
-            Socket s = new Socket("127.0.0.1", port);
-            sockets.add(s);
-            int id = i;
-            OutputStream out = s.getOutputStream();
-            out.write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true&allowWatchBookmarks=false"
-                + "&fieldSelector=metadata.name%3D" + name + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Thread t = new Thread(null, () -> read(s, id, name, opened, seenAt), "w" + i, 64 * 1024);
-            t.setDaemon(true);
-            t.start();
-          }
+          String path = "/api/v1/namespaces/" + ns + "/configmaps?watch=true&allowWatchBookmarks=false"
+              + "&fieldSelector=metadata.name%3D" + name;
+          sockets = openWatches(port, path, watches, opened, (id, line) -> {
+                if (line.contains("\"" + name + "\"") && seenAt.compareAndSet(id, 0, System.nanoTime())) {
+                  seen.countDown();
+                }
+              });
           if (!opened.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException(v[0] + ": only " + (watches - opened.getCount()) + " watches opened");
           }
           double openSeconds = (System.nanoTime() - t0) / 1e9;
-          Thread.sleep(3000);
+          // measured once the API server itself serves every watch: the proxy's side of them is complete
+          await(v[0] + ": the API server serves every watch", () -> api.watchesServed("configmaps") >= base + watches);
           double cpu1 = cpuSeconds(proxy.pid());
           double rssProxy1 = rssMb(proxy.pid()), rssApi1 = rssMb(apiPid);
           int upstream = connections(proxy.pid(), api.port());
           long created = System.nanoTime();
           api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree(
               "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"}}"));
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          seen.await(30, TimeUnit.SECONDS);
           List<Double> ms = new ArrayList<>();
-          while (System.nanoTime() < deadline) {
-            ms.clear();
-            for (int i = 0; i < watches; i++) {
-              long at = seenAt.get(i);
-              if (at != 0) {
-                ms.add((at - created) / 1e6);
-              }
+          for (int i = 0; i < watches; i++) {
+            long at = seenAt.get(i);
+            if (at != 0) {
+              ms.add((at - created) / 1e6);
             }
-            if (ms.size() == watches) {
-              break;
-            }
-            Thread.sleep(5);
           }
           Collections.sort(ms);
           System.out.printf("| %s | %d | %.2f | %d | %.1f → %.1f | %.1f → %.1f | %.2f | %.1f | %.1f | %.1f |%n",
@@ -130,40 +123,65 @@ public class WatchFanout {
           }
           proxy.destroy();
           proxy.waitFor(10, TimeUnit.SECONDS);
-          Thread.sleep(2000); // the API server lets the closed watches go
+          await("the API server lets the closed watches go", () -> api.watchesServed("configmaps") == base);
         }
       }
     }
   }
 
-  /** The same number of watches opened, fed and closed once, so that neither proxy is measured cold (kapi's JIT). */
-  static void warmUp(ApiServer api, int port, String ns, int watches) throws Exception {
-    List<Socket> sockets = new ArrayList<>();
-    CountDownLatch opened = new CountDownLatch(watches);
-    AtomicLongArray unused = new AtomicLongArray(watches);
-    for (int i = 0; i < watches; i++) {
-      Socket s = new Socket("127.0.0.1", port);
-      sockets.add(s);
-      int id = i;
-      s.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true HTTP/1.1\r\n"
-          + "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      Thread t = new Thread(null, () -> read(s, id, "none", opened, unused), "warm" + i, 64 * 1024);
-      t.setDaemon(true);
-      t.start();
+  /**
+   * The same number of watches opened, sent three events (patches of one ConfigMap, each waited for at every
+   * watcher) and closed, so that neither proxy is measured cold (kapi's JIT).
+   */
+  static void warmUp(ApiServer api, int port, String ns, int watches, int base) throws Exception {
+    api.admin().ensure("/api/v1/namespaces/" + ns + "/configmaps", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+        "metadata", Map.of("name", "warm")));
+    String[] markers = new String[3];
+    List<CountDownLatch> got = new ArrayList<>();
+    for (int k = 0; k < markers.length; k++) {
+      markers[k] = "warm-" + System.nanoTime() + "-" + k;
+      got.add(new CountDownLatch(watches));
     }
+    AtomicIntegerArray next = new AtomicIntegerArray(watches); // the marker each watcher waits for next
+    CountDownLatch opened = new CountDownLatch(watches);
+    List<Socket> sockets = openWatches(port, "/api/v1/namespaces/" + ns + "/configmaps?watch=true"
+        + "&fieldSelector=metadata.name%3Dwarm", watches, opened, (id, line) -> {
+          int k = next.get(id);
+          if (k < markers.length && line.contains(markers[k])) {
+            next.set(id, k + 1);
+            got.get(k).countDown();
+          }
+        });
     opened.await(120, TimeUnit.SECONDS);
-    for (int i = 0; i < 3; i++) { // and a few events through them
-      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree("{\"apiVersion\":\"v1\","
-          + "\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\"warm-\"}}"));
-      Thread.sleep(1000);
+    for (int k = 0; k < markers.length; k++) {
+      api.admin().send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/warm",
+          Map.of("data", Map.of("v", markers[k])), "application/merge-patch+json");
+      got.get(k).await(30, TimeUnit.SECONDS);
     }
     for (Socket s : sockets) {
       s.close();
     }
-    Thread.sleep(2000);
+    await("the API server lets the warm-up watches go", () -> api.watchesServed("configmaps") == base);
   }
 
-  static void read(Socket s, int id, String name, CountDownLatch opened, AtomicLongArray seenAt) {
+  /** {@code n} watches, each over its own client connection; every line after the 200 goes to {@code onLine}. */
+  static List<Socket> openWatches(int port, String path, int n, CountDownLatch opened,
+      BiConsumer<Integer, String> onLine) throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Socket s = new Socket("127.0.0.1", port);
+      sockets.add(s);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      int id = i;
+      Thread t = new Thread(null, () -> read(s, id, opened, onLine), "w" + i, 64 * 1024);
+      t.setDaemon(true);
+      t.start();
+    }
+    return sockets;
+  }
+
+  static void read(Socket s, int id, CountDownLatch opened, BiConsumer<Integer, String> onLine) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
       String status = in.readLine();
       if (status == null || !status.contains(" 200 ")) {
@@ -172,13 +190,15 @@ public class WatchFanout {
       }
       opened.countDown();
       for (String line; (line = in.readLine()) != null; ) {
-        if (line.contains("\"" + name + "\"")) {
-          seenAt.compareAndSet(id, 0, System.nanoTime());
-        }
+        onLine.accept(id, line);
       }
     } catch (Exception closed) {
       // closed at the end
     }
+  }
+
+  static void await(String what, java.util.concurrent.Callable<Boolean> condition) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(condition);
   }
 
   static double pct(List<Double> sorted, int p) {
@@ -226,23 +246,18 @@ public class WatchFanout {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in clock ticks
   }
 
-  static void awaitServing(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
+  static void awaitServing(int port) {
+    await("the proxy on " + port + " serves /api", () -> {
       try (Socket s = new Socket("127.0.0.1", port)) {
         s.getOutputStream().write("GET /api HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII));
         String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
             .readLine();
-        if (status != null && status.contains(" 200 ")) {
-          return;
-        }
+        return status != null && status.contains(" 200 ");
       } catch (java.io.IOException notYet) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("proxy on " + port + " did not serve /api within 60 s");
+    });
   }
 
   static int free() throws Exception {

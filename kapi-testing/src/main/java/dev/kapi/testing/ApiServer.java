@@ -228,6 +228,23 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Namespace + ServiceAccount + a token for it, laid out as the Pod's service-account volume. */
+  /**
+   * Watches of {@code resource} (core group, any scope: a watch by name counts as "resource" scope) the API server
+   * is serving now, from its own {@code apiserver_longrunning_requests} gauge: what a proxy in front of it really
+   * holds open. The API server's own informers count too, so compare against a reading taken before.
+   */
+  public int watchesServed(String resource) {
+    String metrics = admin().send("GET", "/metrics", null, null).body();
+    int n = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("apiserver_longrunning_requests{") && line.contains("group=\"\"")
+          && line.contains("resource=\"" + resource + "\"") && line.contains("verb=\"WATCH\"")) {
+        n += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return n;
+  }
+
   /** A Role with {@code rules} in {@code ns}, bound to the service account: what a Pod's RBAC would grant it. */
   public void grant(String ns, String serviceAccount, List<Rule> rules) {
     createRole(ns, serviceAccount + "-role", rules);

@@ -40,7 +40,7 @@ class WatchesAtScaleTest {
     List<SocketChannel> clients = new ArrayList<>();
     try (ProxyHarness proxy = ProxyHarness.inPod(pod)) {
       int before = upstreamConnections(api.port());
-      int watchesBefore = watchesAtTheApiServer(api);
+      int watchesBefore = api.watchesServed("configmaps");
       byte[] request = ("GET /api/v1/namespaces/watch-scale/configmaps?watch=1&resourceVersion=" + rv
           + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < WATCHES; i++) {
@@ -56,7 +56,7 @@ class WatchesAtScaleTest {
       // on this machine, so the admin client's own keep-alive connections come and go with it
       assertThat(upstreamConnections(api.port()) - before).as("watches multiplexed on a few connections")
           .isLessThanOrEqualTo(WATCHES / 50);
-      assertThat(watchesAtTheApiServer(api) - watchesBefore).as("the API server serves every watch")
+      assertThat(api.watchesServed("configmaps") - watchesBefore).as("the API server serves every watch")
           .isEqualTo(WATCHES);
 
       assertThat(api.admin().send("PATCH", "/api/v1/namespaces/watch-scale/configmaps/c",
@@ -69,25 +69,13 @@ class WatchesAtScaleTest {
         c.close();
       }
       Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(watchesAtTheApiServer(api)).as("watches the API server still serves after the clients left")
+          assertThat(api.watchesServed("configmaps")).as("watches the API server still serves after the clients left")
               .isEqualTo(watchesBefore));
     } finally {
       for (SocketChannel c : clients) {
         c.close();
       }
     }
-  }
-
-  /** Namespaced ConfigMap watches the API server is serving, from its own gauge. */
-  private static int watchesAtTheApiServer(ApiServer api) {
-    String metrics = api.admin().send("GET", "/metrics", null, null).body();
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("apiserver_longrunning_requests{") && line.contains("resource=\"configmaps\"")
-          && line.contains("scope=\"namespace\"") && line.contains("verb=\"WATCH\"")) {
-        return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
   }
 
   /** Blocking reads until {@code marker} has arrived; returns everything read. */
