@@ -21,7 +21,7 @@ SNAP=$(mktemp -d /tmp/kapi-snapshot.XXXXXX)
 trap 'rm -rf "$SNAP"' ERR
 mkdir -p "$SNAP/kapi-cli/target"
 cp "$ROOT/kapi" "$SNAP/kapi"
-cp -r "$ROOT"/kapi-cli/target/kapi-cli-*.jar "$ROOT/kapi-cli/target/lib" "$SNAP/kapi-cli/target/"
+cp "$ROOT"/kapi-cli/target/kapi-cli-*.jar "$SNAP/kapi-cli/target/"
 if [ -d "$ROOT/kapi-cli/target/native" ]; then cp -r "$ROOT/kapi-cli/target/native" "$SNAP/kapi-cli/target/"; fi
 
 # a TLS upstream for the training run, stopped again so that the benchmark starts its own

@@ -125,7 +125,7 @@ fi
 # older than the code.
 jars_stale() {
   local jar; jar=$(ls "$ROOT"/kapi-cli/target/kapi-cli-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n1 || true)
-  [ -z "$jar" ] || [ ! -d "$ROOT/kapi-cli/target/lib" ] && return 0
+  [ -z "$jar" ] && return 0
   [ -n "$(find "$ROOT/pom.xml" "$ROOT"/kapi-*/pom.xml "$ROOT"/kapi-*/src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 if [ "${KAPI_IMAGE_JARS:-}" = "as-is" ]; then

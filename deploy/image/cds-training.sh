@@ -64,8 +64,8 @@ fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 echo "cds-training: $(wc -l < "$work/classes.lst") classes loaded; dumping the archive"
-# -cp names the jar the entrypoint runs with -jar: the archive records it (and its manifest Class-Path) and is
-# used only by a JVM with the same class path.
+# -cp names the jar the entrypoint runs with -jar: the archive records it and is used only by a JVM with the same
+# class path.
 "${java[@]}" -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" -XX:SharedArchiveFile=/opt/kapi/kapi.jsa \
   -cp /opt/kapi/kapi.jar >"$work/dump.log" 2>&1 || { echo "cds-training: dump failed:" >&2; tail -20 "$work/dump.log" >&2; }
 rm -rf "$work"
