@@ -61,17 +61,56 @@ public final class ApiServer implements AutoCloseable {
     this.adminClient = new AdminClient(url(), pki.ca().certificate(), admin);
   }
 
-  /** Starts etcd and kube-apiserver with files under {@code workDir}; blocks until the API server is ready. */
+  /**
+   * Starts etcd and kube-apiserver with files under {@code workDir}; blocks until the API server is ready.
+   *
+   * <p>The ports are free when chosen, but another process (any outgoing connection's ephemeral port) can take one
+   * before etcd or the API server binds it; that start is retried on new ports, up to three times in all.
+   */
   public static ApiServer start(EnvtestBinaries binaries, Path workDir) {
-    ApiServer s = new ApiServer(binaries, workDir);
-    try {
-      s.writeFiles();
-      s.startEtcd();
-      s.startApiServer();
-      return s;
-    } catch (RuntimeException e) {
-      s.close();
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      ApiServer s = new ApiServer(binaries, workDir);
+      try {
+        s.writeFiles();
+        s.startEtcd();
+        s.startApiServer();
+        return s;
+      } catch (PortTaken e) {
+        s.close();
+        if (attempt == 3) {
+          throw e;
+        }
+        deleteTree(workDir.resolve("etcd-data")); // etcd keeps its member's peer URL there
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    }
+  }
+
+  /** etcd or kube-apiserver exited at start because its port had been taken since it was chosen. */
+  static final class PortTaken extends IllegalStateException {
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private static IllegalStateException exitedAtStart(ManagedProcess process, String name) {
+    String tail = process.tail(20);
+    String message = name + " exited at start; log " + process.log() + ":\n" + tail;
+    return tail.contains("address already in use") ? new PortTaken(message) : new IllegalStateException(message);
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -374,7 +413,7 @@ public final class ApiServer implements AutoCloseable {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (Instant.now().isBefore(deadline)) {
       if (!etcd.isAlive()) {
-        throw new IllegalStateException("etcd exited at start; log " + etcd.log() + ":\n" + etcd.tail(20));
+        throw exitedAtStart(etcd, "etcd");
       }
       try {
         HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
@@ -399,7 +438,7 @@ public final class ApiServer implements AutoCloseable {
     String last = "no answer";
     while (Instant.now().isBefore(deadline)) {
       if (!apiserver.isAlive()) {
-        throw new IllegalStateException("kube-apiserver exited at start; log " + apiserver.log() + ":\n" + apiserver.tail(5));
+        throw exitedAtStart(apiserver, "kube-apiserver");
       }
       try {
         HttpResponse<String> r = adminClient.send("GET", "/readyz", null, null);
