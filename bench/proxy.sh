@@ -8,6 +8,7 @@
 #   KAPI_BENCH_ALT='NAME=JVM FLAGS' adds a contender: kapi proxy with those flags in KAPI_JAVA_OPTS (A/B of a flag)
 #   KAPI_BENCH_NO_BUILD=1 skips the build (when kapi-cli/target is known to be current)
 # Writes bench/results/proxy-<UTC date>.txt (everything printed) and .json (one result per line).
+# Its 6 s of load start 2 s after the first request; bench/proxy-warm.sh measures the two after 15 s of load.
 #
 # kapi runs from a snapshot of the build with its own class-data-sharing archive (bench/snapshot.sh).
 set -euo pipefail
