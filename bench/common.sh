@@ -16,3 +16,13 @@ harness_classpath() {
   cat "$file"
   rm -f "$file"
 }
+
+# CPU time (user + system) a process has used so far, in clock ticks
+cpu_ticks() {
+  awk '{print $14+$15}' "/proc/$1/stat"
+}
+
+# microseconds of CPU per request: cpu_us_per_request TICKS_BEFORE TICKS_AFTER REQUESTS
+cpu_us_per_request() {
+  python3 -c "print(round(($2-$1)*1e6/$(getconf CLK_TCK)/$3,1))"
+}

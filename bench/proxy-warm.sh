@@ -38,13 +38,13 @@ one() {
   curl -s -o /dev/null --retry 60 --retry-delay 1 --retry-connrefused "http://127.0.0.1:$port/api"
   # ./kapi execs java, so $pid is the proxy itself, as it is for kubectl
   wrk -t2 -c32 -d"${WARM}s" "http://127.0.0.1:$port/apis/batch/v1" >/dev/null
-  c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  c0=$(cpu_ticks "$pid")
   out=$(wrk -t2 -c32 -d6s --latency "http://127.0.0.1:$port/apis/batch/v1")
-  c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  c1=$(cpu_ticks "$pid")
   n=$(echo "$out" | awk '/requests in/{print $1}')
   printf '{"name": "%s", "rps": %s, "p50_ms": %s, "p99_ms": %s, "cpu_us_per_req": %s, "rss_mb": %s}\n' "$name" \
     "$(echo "$out" | awk '/Requests\/sec/{print $2}')" "$(latency_ms "$out" 50%)" "$(latency_ms "$out" 99%)" \
-    "$(python3 -c "print(round(($c1-$c0)*1e6/$(getconf CLK_TCK)/$n,1))")" \
+    "$(cpu_us_per_request "$c0" "$c1" "$n")" \
     "$(awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$pid/status")"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }

@@ -27,9 +27,9 @@ one() {
   pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/api" && break; sleep 0.1; done
   wrk -t2 -c32 -d15s "http://127.0.0.1:$port/apis/batch/v1" >/dev/null
-  c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  c0=$(cpu_ticks "$pid")
   out=$(wrk -t2 -c32 -d6s --latency "http://127.0.0.1:$port/apis/batch/v1")
-  c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  c1=$(cpu_ticks "$pid")
   n=$(echo "$out" | awk '/requests in/{print $1}')
   local t0 t1
   t0=$(date +%s.%N)
@@ -37,7 +37,7 @@ one() {
   t1=$(date +%s.%N)
   printf '%s GETs/s=%s cpu_us_per_req=%s p99=%s big_MBps=%s upstream_connections=%s rss_MB=%s\n' "$mode" \
     "$(echo "$out" | awk '/Requests\/sec/{print $2}')" \
-    "$(python3 -c "print(round(($c1-$c0)*1e6/$(getconf CLK_TCK)/$n,1))")" \
+    "$(cpu_us_per_request "$c0" "$c1" "$n")" \
     "$(echo "$out" | awk '$1=="99%"{print $2}')" \
     "$(python3 -c "print(round(10*14.0/($t1-$t0),1))")" \
     "$(ss -Htn state established "dport = :$H2_PORT" | wc -l)" \
