@@ -80,11 +80,22 @@ public final class ApiServer implements AutoCloseable {
         if (attempt == 3) {
           throw e;
         }
-        deleteTree(workDir.resolve("etcd-data")); // etcd keeps its member's peer URL there
+        deleteEtcdData(workDir); // etcd keeps its member's peer URL there
       } catch (RuntimeException e) {
         s.close();
         throw e;
       }
+    }
+  }
+
+  private static void deleteEtcdData(Path workDir) {
+    Path data = workDir.resolve("etcd-data");
+    try {
+      if (Files.exists(data)) {
+        PodView.deleteTree(data);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -99,19 +110,6 @@ public final class ApiServer implements AutoCloseable {
     String tail = process.tail(20);
     String message = name + " exited at start; log " + process.log() + ":\n" + tail;
     return tail.contains("address already in use") ? new PortTaken(message) : new IllegalStateException(message);
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   public static ApiServer start(Path workDir) {

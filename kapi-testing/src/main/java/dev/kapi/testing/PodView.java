@@ -119,7 +119,8 @@ public final class PodView {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes a directory and everything under it, deepest first. */
+  static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
         Files.deleteIfExists(p);
