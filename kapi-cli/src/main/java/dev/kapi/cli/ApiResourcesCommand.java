@@ -22,9 +22,6 @@ public final class ApiResourcesCommand implements Callable<Integer> {
   @Mixin
   HelpOption helpOption;
 
-  @Mixin
-  ConnectionOptions connection;
-
   @Spec
   CommandSpec spec;
 
@@ -48,7 +45,7 @@ public final class ApiResourcesCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (KubeClient kube = connection.client(err)) {
+    try (KubeClient kube = ConnectionOptions.of(spec).client(err)) {
       List<ResourceType> rows = new ArrayList<>();
       for (ResourceType r : kube.discovery().preferredResources()) {
         if (r.verbs().isEmpty() || (namespaced != null && r.namespaced() != namespaced)

@@ -16,16 +16,13 @@ public final class ApiVersionsCommand implements Callable<Integer> {
   @Mixin
   HelpOption helpOption;
 
-  @Mixin
-  ConnectionOptions connection;
-
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (KubeClient kube = connection.client(spec.commandLine().getErr())) {
+    try (KubeClient kube = ConnectionOptions.of(spec).client(spec.commandLine().getErr())) {
       kube.discovery().groupVersions().stream().distinct().sorted().forEach(out::println);
       return 0;
     } catch (KubeApiException e) {

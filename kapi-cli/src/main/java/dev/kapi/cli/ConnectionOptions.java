@@ -1,5 +1,7 @@
 package dev.kapi.cli;
 
+import static dev.kapi.cli.Flags.option;
+
 import dev.kapi.client.KubeClient;
 import dev.kapi.config.ClusterConfig;
 import dev.kapi.config.ConfigFlags;
@@ -10,12 +12,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
- * kubectl's global connection flags, as a picocli mixin: on {@code kapi} itself and on each command that talks to
- * a server, so they work on either side of the subcommand ({@code kapi -n a get pods} = {@code kapi get pods -n a}).
+ * kubectl's global connection flags, as a picocli mixin defined in code ({@link Flags}): on {@code kapi} itself and
+ * on each command that talks to a server, so they work on either side of the subcommand ({@code kapi -n a get pods}
+ * = {@code kapi get pods -n a}).
  * The command reads the {@link #effective() effective} flags: its own over its parent's. Resolution is
  * kapi-config's: flags over a kubeconfig (flag or KUBECONFIG) over the in-cluster service account over
  * ~/.kube/config. The environment and home directory are injectable so tests can run a command as a Pod would,
@@ -26,58 +27,25 @@ public final class ConnectionOptions {
   private final Map<String, String> env;
   private final Path home;
 
-  /** The command this mixin is on; its parent may hold the flags given before the subcommand. */
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec mixee;
-
-  @Option(names = "--kubeconfig", description = "Path to the kubeconfig file to use.")
   Path kubeconfig;
-
-  @Option(names = "--context", description = "The name of the kubeconfig context to use.")
   String context;
-
-  @Option(names = "--cluster", description = "The name of the kubeconfig cluster to use.")
   String cluster;
-
-  @Option(names = "--user", description = "The name of the kubeconfig user to use.")
   String user;
-
-  @Option(names = {"-n", "--namespace"}, description = "The namespace scope for this request.")
   String namespace;
-
-  @Option(names = {"-s", "--server"}, description = "The address and port of the Kubernetes API server.")
   String server;
-
-  @Option(names = "--token", description = "Bearer token for authentication to the API server.")
   String token;
-
-  @Option(names = "--token-file", description = "File holding the bearer token; re-read when it changes.")
   Path tokenFile;
-
-  @Option(names = "--certificate-authority", description = "Path to a cert file for the certificate authority.")
   Path certificateAuthority;
-
-  @Option(names = "--client-certificate", description = "Path to a client certificate file for TLS.")
   Path clientCertificate;
-
-  @Option(names = "--client-key", description = "Path to a client key file for TLS.")
   Path clientKey;
-
   // boxed, as is -v: null means "not given here", so a value given before the subcommand is not overridden
-  @Option(names = "--insecure-skip-tls-verify", arity = "0..1", fallbackValue = "true",
-      description = "If true, the server's certificate will not be checked for validity.")
   Boolean insecureSkipTlsVerify;
-
-  @Option(names = "--tls-server-name", description = "Server name to use for server certificate validation.")
   String tlsServerName;
-
-  @Option(names = "--request-timeout", description = "Time to wait for response headers (e.g. 5s, 1m); 0 waits forever.")
   String requestTimeout;
-
-  @Option(names = {"-v", "--v"}, arity = "0..1", fallbackValue = "6", paramLabel = "LEVEL",
-      preprocessor = VerbosityLevel.class,
-      description = "Log each request to stderr (credentials redacted); 8 or more adds headers, and errors show stack traces.")
   Integer verbosity;
+
+  /** These flags as picocli options, made on first use: the copies {@link #effective()} makes need none. */
+  private CommandSpec mixin;
 
   /**
    * {@code -v} alone means level 6 and must not swallow the next argument ({@code kapi get -v pods}); a level is
@@ -106,6 +74,63 @@ public final class ConnectionOptions {
   public ConnectionOptions(Map<String, String> env, Path home) {
     this.env = Map.copyOf(env);
     this.home = home;
+  }
+
+  /** The flags as a picocli mixin, to add under the name "connection"; one per instance. */
+  CommandSpec mixin() {
+    if (mixin == null) {
+      mixin = options();
+    }
+    return mixin;
+  }
+
+  private CommandSpec options() {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
+    spec.addOption(option(Path.class, () -> kubeconfig, v -> kubeconfig = v, "--kubeconfig").paramLabel("<kubeconfig>")
+        .description("Path to the kubeconfig file to use.").build());
+    spec.addOption(option(String.class, () -> context, v -> context = v, "--context").paramLabel("<context>")
+        .description("The name of the kubeconfig context to use.").build());
+    spec.addOption(option(String.class, () -> cluster, v -> cluster = v, "--cluster").paramLabel("<cluster>")
+        .description("The name of the kubeconfig cluster to use.").build());
+    spec.addOption(option(String.class, () -> user, v -> user = v, "--user").paramLabel("<user>")
+        .description("The name of the kubeconfig user to use.").build());
+    spec.addOption(option(String.class, () -> namespace, v -> namespace = v, "-n", "--namespace")
+        .paramLabel("<namespace>").description("The namespace scope for this request.").build());
+    spec.addOption(option(String.class, () -> server, v -> server = v, "-s", "--server").paramLabel("<server>")
+        .description("The address and port of the Kubernetes API server.").build());
+    spec.addOption(option(String.class, () -> token, v -> token = v, "--token").paramLabel("<token>")
+        .description("Bearer token for authentication to the API server.").build());
+    spec.addOption(option(Path.class, () -> tokenFile, v -> tokenFile = v, "--token-file").paramLabel("<tokenFile>")
+        .description("File holding the bearer token; re-read when it changes.").build());
+    spec.addOption(option(Path.class, () -> certificateAuthority, v -> certificateAuthority = v,
+        "--certificate-authority").paramLabel("<certificateAuthority>")
+        .description("Path to a cert file for the certificate authority.").build());
+    spec.addOption(option(Path.class, () -> clientCertificate, v -> clientCertificate = v, "--client-certificate")
+        .paramLabel("<clientCertificate>").description("Path to a client certificate file for TLS.").build());
+    spec.addOption(option(Path.class, () -> clientKey, v -> clientKey = v, "--client-key").paramLabel("<clientKey>")
+        .description("Path to a client key file for TLS.").build());
+    spec.addOption(option(Boolean.class, () -> insecureSkipTlsVerify, v -> insecureSkipTlsVerify = v,
+        "--insecure-skip-tls-verify").arity("0..1").fallbackValue("true").paramLabel("<insecureSkipTlsVerify>")
+        .description("If true, the server's certificate will not be checked for validity.").build());
+    spec.addOption(option(String.class, () -> tlsServerName, v -> tlsServerName = v, "--tls-server-name")
+        .paramLabel("<tlsServerName>").description("Server name to use for server certificate validation.").build());
+    spec.addOption(option(String.class, () -> requestTimeout, v -> requestTimeout = v, "--request-timeout")
+        .paramLabel("<requestTimeout>")
+        .description("Time to wait for response headers (e.g. 5s, 1m); 0 waits forever.").build());
+    spec.addOption(option(Integer.class, () -> verbosity, v -> verbosity = v, "-v", "--v").arity("0..1")
+        .fallbackValue("6").paramLabel("LEVEL").preprocessor(new VerbosityLevel())
+        .description("Log each request to stderr (credentials redacted); 8 or more adds headers, and errors show "
+            + "stack traces.").build());
+    return spec;
+  }
+
+  /** The connection flags of a command that has them as its "connection" mixin. */
+  static ConnectionOptions of(CommandSpec command) {
+    CommandSpec m = command.mixins().get("connection");
+    if (m == null || !(m.userObject() instanceof ConnectionOptions c)) {
+      throw new IllegalStateException(command.qualifiedName() + " has no connection flags");
+    }
+    return c;
   }
 
   /**
@@ -144,15 +169,15 @@ public final class ConnectionOptions {
 
   /** The same mixin on the parent command ({@code kapi}), if this one is on a subcommand. */
   private ConnectionOptions outer() {
-    if (mixee == null || mixee.parent() == null) {
+    if (mixin == null) {
       return null;
     }
-    for (CommandSpec mixin : mixee.parent().mixins().values()) {
-      if (mixin.userObject() instanceof ConnectionOptions c) {
-        return c;
-      }
+    CommandSpec mixee = mixin.options().get(0).command(); // an option belongs to the command it was last added to
+    if (mixee == null || mixee == mixin || mixee.parent() == null) {
+      return null;
     }
-    return null;
+    CommandSpec outer = mixee.parent().mixins().get("connection");
+    return outer != null && outer.userObject() instanceof ConnectionOptions c ? c : null;
   }
 
   public ConfigFlags flags() {

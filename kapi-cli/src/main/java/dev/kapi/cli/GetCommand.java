@@ -41,9 +41,6 @@ public final class GetCommand implements Callable<Integer> {
 
   static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 
-  @Mixin
-  ConnectionOptions connection;
-
   @Spec
   CommandSpec spec;
 
@@ -92,7 +89,7 @@ public final class GetCommand implements Callable<Integer> {
       throw new ExitCodeException(1, "unable to match a printer suitable for the output format \"" + output
           + "\", allowed formats are: json,name,wide,yaml");
     }
-    try (KubeClient kube = connection.client(err)) {
+    try (KubeClient kube = ConnectionOptions.of(spec).client(err)) {
       return raw != null ? raw(kube, out, err) : resources(kube, out, err);
     } catch (KubeApiException e) {
       out.flush();
@@ -144,8 +141,11 @@ public final class GetCommand implements Callable<Integer> {
         throw new ExitCodeException(1, "a resource cannot be retrieved by name across all namespaces");
       }
       r = r.inAllNamespaces();
-    } else if (connection.namespace().isPresent()) {
-      r = r.inNamespace(connection.namespace().get());
+    } else {
+      Optional<String> namespace = ConnectionOptions.of(spec).namespace();
+      if (namespace.isPresent()) {
+        r = r.inNamespace(namespace.get());
+      }
     }
     ListOptions options = ListOptions.all().withLimit(chunkSize);
     if (selector != null) {

@@ -1,9 +1,10 @@
 package dev.kapi.cli;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** Entry point of {@code ./kapi}. */
 public final class Main {
@@ -59,31 +60,24 @@ public final class Main {
     if (!args[0].startsWith("-")) {
       return Optional.empty();
     }
-    LeadingFlags leading = new LeadingFlags();
+    // only the global flags, then the command and its arguments, untouched
+    CommandSpec leading = CommandSpec.create().name("kapi");
+    leading.addMixin("connection", new ConnectionOptions().mixin());
+    leading.addPositional(PositionalParamSpec.builder().arity("0..*").type(String[].class).build());
     CommandLine cl = new CommandLine(leading).setStopAtPositional(true).setOverwrittenOptionsAllowed(true);
+    String[] rest;
     try {
-      cl.parseArgs(args);
+      rest = cl.parseArgs(args).matchedPositionalValue(0, new String[0]);
     } catch (CommandLine.ParameterException e) {
       return Optional.empty();
     }
-    List<String> rest = leading.rest;
-    if (rest == null || rest.isEmpty() || !rest.get(0).equals("proxy")) {
+    if (rest.length == 0 || !rest[0].equals("proxy")) {
       return Optional.empty();
     }
-    int flags = args.length - rest.size();
+    int flags = args.length - rest.length;
     String[] out = new String[args.length - 1];
     System.arraycopy(args, 0, out, 0, flags);
-    System.arraycopy(args, flags + 1, out, flags, rest.size() - 1);
+    System.arraycopy(args, flags + 1, out, flags, rest.length - 1);
     return Optional.of(out);
-  }
-
-  /** Only the global flags, then the command and its arguments, untouched. */
-  @CommandLine.Command(name = "kapi")
-  static final class LeadingFlags {
-    @CommandLine.Mixin
-    ConnectionOptions connection;
-
-    @CommandLine.Parameters
-    List<String> rest;
   }
 }

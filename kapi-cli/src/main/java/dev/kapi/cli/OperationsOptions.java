@@ -1,5 +1,7 @@
 package dev.kapi.cli;
 
+import static dev.kapi.cli.Flags.option;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.kapi.proxy.GoDurations;
@@ -10,53 +12,63 @@ import dev.kapi.proxy.observe.LineSink;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The flags that make {@code kapi proxy} run as infrastructure (docs/operations.md): admin listener, access log,
- * log level, load protection, graceful shutdown, discovery cache. A mixin of {@link ProxyCommand}.
+ * log level, load protection, graceful shutdown, discovery cache. Flags of {@link ProxyCommand}, defined in code.
  */
 final class OperationsOptions {
 
-  @Option(names = "--admin-address", defaultValue = AdminAddress.DEFAULT,
-      description = "Where to serve /livez, /readyz and /metrics (HOST:PORT, [IPv6]:PORT, :PORT for all "
-          + "interfaces, or off). Kept apart from the proxy's address so they never shadow the API server's own "
-          + "paths. (default: ${DEFAULT-VALUE})")
   String adminAddress;
-
-  @Option(names = "--access-log", arity = "0..1", defaultValue = "false",
-      description = "Write one JSON line per request on stdout (no token, secret-looking query values redacted).")
   boolean accessLog;
-
-  @Option(names = "--log-level", defaultValue = "warn",
-      description = "The proxy's own log on stderr: error, warn, info, debug or trace. (default: ${DEFAULT-VALUE})")
   String logLevel;
-
-  @Option(names = "--max-inflight", defaultValue = "0",
-      description = "At most this many requests in flight (watch, exec, attach, port-forward, log and proxy "
-          + "requests not counted, as with the API server's own limit); the excess gets 429 with Retry-After. "
-          + "0: no limit. (default: ${DEFAULT-VALUE})")
   int maxInflight;
-
-  @Option(names = "--qps", defaultValue = "0",
-      description = "Requests per second to the API server, for all clients of this proxy together (client-go's "
-          + "token bucket; a watch counts once). A request waits up to 1s for its turn, else gets 429 with "
-          + "Retry-After. 0: no limit. (default: ${DEFAULT-VALUE})")
   double qps;
-
-  @Option(names = "--burst", defaultValue = "0",
-      description = "Requests allowed at once above --qps (the bucket size); 0: ceil(qps). (default: ${DEFAULT-VALUE})")
   int burst;
-
-  @Option(names = "--shutdown-grace", defaultValue = "10s",
-      description = "On SIGTERM, how long in-flight requests may take to finish (watches end cleanly at once, "
-          + "tunnels are closed last). Keep the Pod's terminationGracePeriodSeconds longer. (default: ${DEFAULT-VALUE})")
   String shutdownGrace;
-
-  @Option(names = "--cache-discovery", arity = "0..1", defaultValue = "false",
-      description = "Serve /api, /apis, /apis/GROUP[/VERSION] and /version from memory for 10s, revalidated with "
-          + "ETag, so many short-lived clients cost the API server one request per document.")
   boolean cacheDiscovery;
+
+  /**
+   * Adds the flags to the proxy's command, defined in code ({@link Flags}); not as a mixin, because each picocli
+   * command model compiles four regular expressions when it is made, in the interpreter at start-up.
+   */
+  void addTo(CommandSpec spec) {
+    spec.addOption(option(String.class, () -> adminAddress, v -> adminAddress = v, "--admin-address")
+        .defaultValue(AdminAddress.DEFAULT).paramLabel("<adminAddress>")
+        .description("Where to serve /livez, /readyz and /metrics (HOST:PORT, [IPv6]:PORT, :PORT for all "
+            + "interfaces, or off). Kept apart from the proxy's address so they never shadow the API server's own "
+            + "paths. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(boolean.class, () -> accessLog, v -> accessLog = v, "--access-log").arity("0..1")
+        .defaultValue("false").paramLabel("<accessLog>")
+        .description("Write one JSON line per request on stdout (no token, secret-looking query values redacted).")
+        .build());
+    spec.addOption(option(String.class, () -> logLevel, v -> logLevel = v, "--log-level").defaultValue("warn")
+        .paramLabel("<logLevel>")
+        .description("The proxy's own log on stderr: error, warn, info, debug or trace. (default: ${DEFAULT-VALUE})")
+        .build());
+    spec.addOption(option(int.class, () -> maxInflight, v -> maxInflight = v, "--max-inflight").defaultValue("0")
+        .paramLabel("<maxInflight>")
+        .description("At most this many requests in flight (watch, exec, attach, port-forward, log and proxy "
+            + "requests not counted, as with the API server's own limit); the excess gets 429 with Retry-After. "
+            + "0: no limit. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(double.class, () -> qps, v -> qps = v, "--qps").defaultValue("0").paramLabel("<qps>")
+        .description("Requests per second to the API server, for all clients of this proxy together (client-go's "
+            + "token bucket; a watch counts once). A request waits up to 1s for its turn, else gets 429 with "
+            + "Retry-After. 0: no limit. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(int.class, () -> burst, v -> burst = v, "--burst").defaultValue("0").paramLabel("<burst>")
+        .description("Requests allowed at once above --qps (the bucket size); 0: ceil(qps). "
+            + "(default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> shutdownGrace, v -> shutdownGrace = v, "--shutdown-grace")
+        .defaultValue("10s").paramLabel("<shutdownGrace>")
+        .description("On SIGTERM, how long in-flight requests may take to finish (watches end cleanly at once, "
+            + "tunnels are closed last). Keep the Pod's terminationGracePeriodSeconds longer. "
+            + "(default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(boolean.class, () -> cacheDiscovery, v -> cacheDiscovery = v, "--cache-discovery")
+        .arity("0..1").defaultValue("false").paramLabel("<cacheDiscovery>")
+        .description("Serve /api, /apis, /apis/GROUP[/VERSION] and /version from memory for 10s, revalidated with "
+            + "ETag, so many short-lived clients cost the API server one request per document.").build());
+  }
 
   /** The flags as one configuration; a bad value is a one-line usage error (exit 2). */
   OperationsConfig toConfig(Optional<LineSink> accessLogSink) {

@@ -1,5 +1,7 @@
 package dev.kapi.cli;
 
+import static dev.kapi.cli.Flags.option;
+
 import dev.kapi.config.ClusterConfig;
 import dev.kapi.proxy.FilterRules;
 import dev.kapi.proxy.GoDurations;
@@ -7,6 +9,7 @@ import dev.kapi.proxy.Listen;
 import dev.kapi.proxy.ProxyConfig;
 import dev.kapi.proxy.OperationsConfig;
 import dev.kapi.proxy.ProxyServer;
+import dev.kapi.proxy.StartupWarmUp;
 import dev.kapi.proxy.UpstreamHttp2;
 import dev.kapi.proxy.lifecycle.GracefulShutdown;
 import dev.kapi.proxy.observe.AsyncLineWriter;
@@ -16,9 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kapi proxy}: kubectl proxy's flags and defaults, plus {@code --token-file}, {@code --read-only} and
@@ -26,123 +27,132 @@ import picocli.CommandLine.Option;
  * token file re-read when the kubelet rotates it. Prints {@code Starting to serve on HOST:PORT} once listening and
  * runs until terminated.
  */
-@Command(name = "proxy", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
-    versionProvider = VersionCommand.Provider.class,
-    description = {"Run a proxy to the Kubernetes API server, as kubectl proxy does: requests to localhost are "
-        + "forwarded with the Pod's credentials, filtered, and streamed.",
-        "Inside a Pod no flags are needed: the service account's token (re-read on rotation) and CA are used."})
 public final class ProxyCommand implements Callable<Integer> {
 
-  @Option(names = {"-p", "--port"}, defaultValue = "8001",
-      description = "The port on which to run the proxy. Set to 0 to pick a random port. (default: ${DEFAULT-VALUE})")
   int port;
-
-  @Option(names = "--address", defaultValue = ProxyConfig.DEFAULT_ADDRESS,
-      description = "The IP address on which to serve on. (default: ${DEFAULT-VALUE})")
   String address;
-
-  @Option(names = "--accept-paths", defaultValue = FilterRules.DEFAULT_ACCEPT_PATHS,
-      description = "Regular expression for paths that the proxy should accept. (default: ${DEFAULT-VALUE})")
   String acceptPaths;
-
-  @Option(names = "--reject-paths", defaultValue = FilterRules.DEFAULT_REJECT_PATHS,
-      description = "Regular expression for paths that the proxy should reject. Paths specified here will be "
-          + "rejected even accepted by --accept-paths. (default: ${DEFAULT-VALUE})")
   String rejectPaths;
-
-  @Option(names = "--accept-hosts", defaultValue = FilterRules.DEFAULT_ACCEPT_HOSTS,
-      description = "Regular expression for hosts that the proxy should accept, matched against the Host header "
-          + "without its port (IPv6 brackets kept). (default: ${DEFAULT-VALUE})")
   String acceptHosts;
-
-  @Option(names = "--reject-methods", defaultValue = FilterRules.DEFAULT_REJECT_METHODS,
-      description = "Regular expression for HTTP methods that the proxy should reject (example "
-          + "--reject-methods='POST,PUT,PATCH'). (default: ${DEFAULT-VALUE})")
   String rejectMethods;
-
-  @Option(names = "--api-prefix", defaultValue = ProxyConfig.DEFAULT_API_PREFIX,
-      description = "Prefix to serve the proxied API under. (default: ${DEFAULT-VALUE})")
   String apiPrefix;
-
-  @Option(names = {"-w", "--www"}, defaultValue = "",
-      description = "Also serve static files from the given directory under the specified prefix.")
   String www;
-
-  @Option(names = {"-P", "--www-prefix"}, defaultValue = ProxyConfig.DEFAULT_WWW_PREFIX,
-      description = "Prefix to serve static files under, if static file directory is specified. "
-          + "(default: ${DEFAULT-VALUE})")
   String wwwPrefix;
-
-  @Option(names = "--disable-filter", arity = "0..1", defaultValue = "false",
-      description = "If true, disable request filtering in the proxy. This is dangerous, and can leave you "
-          + "vulnerable to XSRF attacks, when used with an accessible port.")
   boolean disableFilter;
-
-  @Option(names = {"-u", "--unix-socket"}, defaultValue = "",
-      description = "Unix socket on which to run the proxy (created readable and writable by its owner only).")
   String unixSocket;
-
-  @Option(names = "--keepalive", defaultValue = "0s",
-      description = "TCP keep-alive period for connections to the API server: probes start after this much idle "
-          + "time and repeat at this interval. 0 uses 30s (client-go's dialer default); a negative value disables "
-          + "keep-alive. (default: ${DEFAULT-VALUE})")
   String keepalive;
-
-  @Option(names = "--append-server-path", arity = "0..1", defaultValue = "false",
-      description = "If true, enables automatic path appending of the kube context server path to each request.")
   boolean appendServerPath;
-
-  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
-      description = "Threads serving connections (each connection stays on one). 0: one per two CPUs the process "
-          + "may use, at least one. (default: ${DEFAULT-VALUE})")
   int ioThreads;
-
-  @Option(names = "--upstream-http2", defaultValue = "long-running", paramLabel = "off|long-running|all",
-      description = "Which requests travel as streams of a shared HTTP/2 connection to the API server, when it "
-          + "offers HTTP/2: off (one HTTP/1.1 connection per request in flight), long-running (watches, followed "
-          + "logs and proxied services share a few connections; short requests use HTTP/1.1), all (as client-go). "
-          + "Upgrades always get their own HTTP/1.1 connection. (default: ${DEFAULT-VALUE})")
   String upstreamHttp2;
-
-  @Option(names = "--read-only", arity = "0..1", defaultValue = "false",
-      description = "Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.")
   boolean readOnly;
-
-  @Option(names = "--allow-impersonation", arity = "0..1", defaultValue = "false",
-      description = "Pass Impersonate-*, X-Remote-* and WebSocket bearer-token subprotocols through to the API "
-          + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.")
   boolean allowImpersonation;
 
-  // ---- connection flags, as kubectl's (the same mixin every other command uses)
+  private final ConnectionOptions connection; // kubectl's, as every other command has them
+  private final OperationsOptions operations = new OperationsOptions(); // admin listener, access log, limits, shutdown
+  private final SecurityOptions security = new SecurityOptions(); // --policy, --deny-exec, hard limits
 
-  @Mixin
-  ConnectionOptions connection;
+  ProxyCommand(ConnectionOptions connection) {
+    this.connection = connection;
+  }
 
-  @Mixin
-  OperationsOptions operations; // admin listener, access log, limits, shutdown: docs/operations.md
-
-  @Mixin
-  SecurityOptions security; // --policy, --deny-exec, hard limits: docs/security.md
+  /**
+   * The command's picocli model, defined in code ({@link Flags}): kubectl proxy's flags and kapi's, then the
+   * connection flags (docs/proxy.md), the operations flags (docs/operations.md) and the security flags
+   * (docs/security.md).
+   */
+  CommandSpec spec() {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("proxy").versionProvider(new VersionCommand.Provider());
+    spec.usageMessage().sortOptions(false).description(
+        "Run a proxy to the Kubernetes API server, as kubectl proxy does: requests to localhost are forwarded with "
+            + "the Pod's credentials, filtered, and streamed.",
+        "Inside a Pod no flags are needed: the service account's token (re-read on rotation) and CA are used.");
+    spec.addOption(option(int.class, () -> port, v -> port = v, "-p", "--port").defaultValue("8001").paramLabel("<port>")
+        .description("The port on which to run the proxy. Set to 0 to pick a random port. (default: ${DEFAULT-VALUE})")
+        .build());
+    spec.addOption(option(String.class, () -> address, v -> address = v, "--address")
+        .defaultValue(ProxyConfig.DEFAULT_ADDRESS).paramLabel("<address>")
+        .description("The IP address on which to serve on. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> acceptPaths, v -> acceptPaths = v, "--accept-paths")
+        .defaultValue(FilterRules.DEFAULT_ACCEPT_PATHS).paramLabel("<acceptPaths>")
+        .description("Regular expression for paths that the proxy should accept. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> rejectPaths, v -> rejectPaths = v, "--reject-paths")
+        .defaultValue(FilterRules.DEFAULT_REJECT_PATHS).paramLabel("<rejectPaths>")
+        .description("Regular expression for paths that the proxy should reject. Paths specified here will be "
+            + "rejected even accepted by --accept-paths. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> acceptHosts, v -> acceptHosts = v, "--accept-hosts")
+        .defaultValue(FilterRules.DEFAULT_ACCEPT_HOSTS).paramLabel("<acceptHosts>")
+        .description("Regular expression for hosts that the proxy should accept, matched against the Host header "
+            + "without its port (IPv6 brackets kept). (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> rejectMethods, v -> rejectMethods = v, "--reject-methods")
+        .defaultValue(FilterRules.DEFAULT_REJECT_METHODS).paramLabel("<rejectMethods>")
+        .description("Regular expression for HTTP methods that the proxy should reject (example "
+            + "--reject-methods='POST,PUT,PATCH'). (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> apiPrefix, v -> apiPrefix = v, "--api-prefix")
+        .defaultValue(ProxyConfig.DEFAULT_API_PREFIX).paramLabel("<apiPrefix>")
+        .description("Prefix to serve the proxied API under. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> www, v -> www = v, "-w", "--www").defaultValue("").paramLabel("<www>")
+        .description("Also serve static files from the given directory under the specified prefix.").build());
+    spec.addOption(option(String.class, () -> wwwPrefix, v -> wwwPrefix = v, "-P", "--www-prefix")
+        .defaultValue(ProxyConfig.DEFAULT_WWW_PREFIX).paramLabel("<wwwPrefix>")
+        .description("Prefix to serve static files under, if static file directory is specified. "
+            + "(default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(boolean.class, () -> disableFilter, v -> disableFilter = v, "--disable-filter").arity("0..1")
+        .defaultValue("false").paramLabel("<disableFilter>")
+        .description("If true, disable request filtering in the proxy. This is dangerous, and can leave you "
+            + "vulnerable to XSRF attacks, when used with an accessible port.").build());
+    spec.addOption(option(String.class, () -> unixSocket, v -> unixSocket = v, "-u", "--unix-socket")
+        .defaultValue("").paramLabel("<unixSocket>")
+        .description("Unix socket on which to run the proxy (created readable and writable by its owner only).")
+        .build());
+    spec.addOption(option(String.class, () -> keepalive, v -> keepalive = v, "--keepalive").defaultValue("0s")
+        .paramLabel("<keepalive>")
+        .description("TCP keep-alive period for connections to the API server: probes start after this much idle "
+            + "time and repeat at this interval. 0 uses 30s (client-go's dialer default); a negative value disables "
+            + "keep-alive. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(boolean.class, () -> appendServerPath, v -> appendServerPath = v, "--append-server-path")
+        .arity("0..1").defaultValue("false").paramLabel("<appendServerPath>")
+        .description("If true, enables automatic path appending of the kube context server path to each request.")
+        .build());
+    spec.addOption(option(int.class, () -> ioThreads, v -> ioThreads = v, "--io-threads").defaultValue("0")
+        .paramLabel("N")
+        .description("Threads serving connections (each connection stays on one). 0: one per two CPUs the process "
+            + "may use, at least one. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> upstreamHttp2, v -> upstreamHttp2 = v, "--upstream-http2")
+        .defaultValue("long-running").paramLabel("off|long-running|all")
+        .description("Which requests travel as streams of a shared HTTP/2 connection to the API server, when it "
+            + "offers HTTP/2: off (one HTTP/1.1 connection per request in flight), long-running (watches, followed "
+            + "logs and proxied services share a few connections; short requests use HTTP/1.1), all (as client-go). "
+            + "Upgrades always get their own HTTP/1.1 connection. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(boolean.class, () -> readOnly, v -> readOnly = v, "--read-only").arity("0..1")
+        .defaultValue("false").paramLabel("<readOnly>")
+        .description("Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.").build());
+    spec.addOption(option(boolean.class, () -> allowImpersonation, v -> allowImpersonation = v,
+        "--allow-impersonation").arity("0..1").defaultValue("false").paramLabel("<allowImpersonation>")
+        .description("Pass Impersonate-*, X-Remote-* and WebSocket bearer-token subprotocols through to the API "
+            + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.").build());
+    spec.addMixin("connection", connection.mixin());
+    operations.addTo(spec);
+    security.addTo(spec);
+    spec.addOption(Flags.usageHelp()); // last, where picocli's standard help options go
+    spec.addOption(Flags.versionHelp());
+    return spec;
+  }
 
   /**
    * {@code kapi proxy ARGS}, Main's fast path. Start-up to the first response is a target (a new Pod waits on
-   * it), and most of it is class initialisation on one thread; so the libraries the proxy will need whatever its
-   * flags (Netty, BoringSSL, the JDK's TLS) are initialised on a second thread
-   * while this one builds the command line and parses the flags.
+   * it), and most of it is class initialisation on one thread; so what the proxy will need whatever its flags (the
+   * JDK's TLS, BoringSSL, Netty's native transport) is initialised on a second thread while this one builds the
+   * command line and parses the flags.
    */
   static int run(String... args) {
     defaultSystemProperties();
     // logging is initialised here, before the second thread starts: SLF4J hands out placeholder loggers to any
     // other thread while it initialises and then complains on stderr about replaying what they logged
     org.slf4j.LoggerFactory.getILoggerFactory();
-    Thread prepare = new Thread(ProxyCommand::prepare, "kapi-proxy-prepare");
+    Thread prepare = new Thread(StartupWarmUp::run, "kapi-proxy-prepare");
     prepare.setDaemon(true);
     prepare.start();
-    return commandLine().execute(args);
-  }
-
-  private static void prepare() {
-    ProxyServer.prepare();
+    return commandLine(new ConnectionOptions()).execute(args);
   }
 
   /** Netty properties that must be set before its classes initialise; an explicit -D wins. */
@@ -160,13 +170,13 @@ public final class ProxyCommand implements Callable<Integer> {
   }
 
   /** {@code kapi proxy} on its own, named and erroring as it does under {@code kapi}. */
-  static picocli.CommandLine commandLine() {
+  static picocli.CommandLine commandLine(ConnectionOptions connection) {
     if (System.getProperty("picocli.converters.excludes") == null) {
       // none of this command's options is a date, time or SQL type; registering their converters reflectively
       // loads java.sql and java.time classes at every start
       System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
     }
-    picocli.CommandLine cl = new picocli.CommandLine(new ProxyCommand());
+    picocli.CommandLine cl = new picocli.CommandLine(new ProxyCommand(connection).spec());
     cl.setCommandName("kapi proxy");
     return OneLineErrors.configure(cl);
   }

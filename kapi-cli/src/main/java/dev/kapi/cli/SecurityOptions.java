@@ -1,5 +1,7 @@
 package dev.kapi.cli;
 
+import static dev.kapi.cli.Flags.option;
+
 import dev.kapi.proxy.GoDurations;
 import dev.kapi.proxy.Limits;
 import dev.kapi.proxy.ProxyConfig;
@@ -7,51 +9,59 @@ import dev.kapi.proxy.policy.Policy;
 import dev.kapi.proxy.policy.PolicyException;
 import java.nio.file.Path;
 import java.time.Duration;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The flags that narrow and bound {@code kapi proxy} (docs/security.md): a local policy, the exec guard, and the
- * hard limits. A mixin of {@link ProxyCommand}; bad values are one-line errors with exit code 2.
+ * hard limits. Flags of {@link ProxyCommand}, defined in code; bad values are one-line errors with exit code 2.
  */
 final class SecurityOptions {
 
-  @Option(names = "--policy", paramLabel = "FILE",
-      description = "Role-shaped rules (YAML or JSON: a Role, or just its rules, plus optional namespaces) that every "
-          + "request must satisfy before it goes upstream; anything else gets 403 naming the missing permission. "
-          + "Turns --deny-exec on unless --deny-exec=false.")
   Path policy;
-
-  @Option(names = "--deny-exec", arity = "0..1", fallbackValue = "true",
-      description = "Refuse exec, attach and port-forward on pods, ephemeral containers, and the proxy subresources "
-          + "of pods, services and nodes, whatever the method. (default: true with --policy, else false)")
   Boolean denyExec;
-
-  @Option(names = "--max-header-bytes", defaultValue = "65536",
-      description = "Largest request header block; larger gets 431. (default: ${DEFAULT-VALUE})")
   int maxHeaderBytes;
-
-  @Option(names = "--max-request-target-bytes", defaultValue = "32768",
-      description = "Longest request target (path and query); longer gets 414. (default: ${DEFAULT-VALUE})")
   int maxRequestTargetBytes;
-
-  @Option(names = "--max-request-body-bytes", defaultValue = "3145728",
-      description = "Largest request body (upgrades excepted), the API server's own limit; larger gets 413. "
-          + "(default: ${DEFAULT-VALUE})")
   long maxRequestBodyBytes;
-
-  @Option(names = "--header-read-timeout", defaultValue = "30s",
-      description = "Longest wait for a request's headers (slowloris): 408, then close; an idle keep-alive "
-          + "connection is closed after the same time. (default: ${DEFAULT-VALUE})")
   String headerReadTimeout;
-
-  @Option(names = "--max-connections", defaultValue = "4096",
-      description = "Most client connections open at once (each watch holds one); more get 503. "
-          + "(default: ${DEFAULT-VALUE})")
   int maxConnections;
-
-  @Option(names = "--max-upgrades", defaultValue = "128",
-      description = "Most exec, attach and port-forward sessions at once; more get 429. (default: ${DEFAULT-VALUE})")
   int maxUpgrades;
+
+  /**
+   * Adds the flags to the proxy's command, defined in code ({@link Flags}); not as a mixin, because each picocli
+   * command model compiles four regular expressions when it is made, in the interpreter at start-up.
+   */
+  void addTo(CommandSpec spec) {
+    spec.addOption(option(Path.class, () -> policy, v -> policy = v, "--policy").paramLabel("FILE")
+        .description("Role-shaped rules (YAML or JSON: a Role, or just its rules, plus optional namespaces) that "
+            + "every request must satisfy before it goes upstream; anything else gets 403 naming the missing "
+            + "permission. Turns --deny-exec on unless --deny-exec=false.").build());
+    spec.addOption(option(Boolean.class, () -> denyExec, v -> denyExec = v, "--deny-exec").arity("0..1")
+        .fallbackValue("true").paramLabel("<denyExec>")
+        .description("Refuse exec, attach and port-forward on pods, ephemeral containers, and the proxy subresources "
+            + "of pods, services and nodes, whatever the method. (default: true with --policy, else false)").build());
+    spec.addOption(option(int.class, () -> maxHeaderBytes, v -> maxHeaderBytes = v, "--max-header-bytes")
+        .defaultValue("65536").paramLabel("<maxHeaderBytes>")
+        .description("Largest request header block; larger gets 431. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(int.class, () -> maxRequestTargetBytes, v -> maxRequestTargetBytes = v,
+        "--max-request-target-bytes").defaultValue("32768").paramLabel("<maxRequestTargetBytes>")
+        .description("Longest request target (path and query); longer gets 414. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(long.class, () -> maxRequestBodyBytes, v -> maxRequestBodyBytes = v,
+        "--max-request-body-bytes").defaultValue("3145728").paramLabel("<maxRequestBodyBytes>")
+        .description("Largest request body (upgrades excepted), the API server's own limit; larger gets 413. "
+            + "(default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(String.class, () -> headerReadTimeout, v -> headerReadTimeout = v, "--header-read-timeout")
+        .defaultValue("30s").paramLabel("<headerReadTimeout>")
+        .description("Longest wait for a request's headers (slowloris): 408, then close; an idle keep-alive "
+            + "connection is closed after the same time. (default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(int.class, () -> maxConnections, v -> maxConnections = v, "--max-connections")
+        .defaultValue("4096").paramLabel("<maxConnections>")
+        .description("Most client connections open at once (each watch holds one); more get 503. "
+            + "(default: ${DEFAULT-VALUE})").build());
+    spec.addOption(option(int.class, () -> maxUpgrades, v -> maxUpgrades = v, "--max-upgrades")
+        .defaultValue("128").paramLabel("<maxUpgrades>")
+        .description("Most exec, attach and port-forward sessions at once; more get 429. (default: ${DEFAULT-VALUE})")
+        .build());
+  }
 
   void apply(ProxyConfig.Builder b) {
     if (policy != null) {

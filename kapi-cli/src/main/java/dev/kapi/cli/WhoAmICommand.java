@@ -24,9 +24,6 @@ public final class WhoAmICommand implements Callable<Integer> {
 
   static final String BODY = "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}";
 
-  @Mixin
-  ConnectionOptions connection;
-
   @Spec
   CommandSpec spec;
 
@@ -37,7 +34,7 @@ public final class WhoAmICommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (KubeClient kube = connection.client(err)) {
+    try (KubeClient kube = ConnectionOptions.of(spec).client(err)) {
       JsonNode review = kube.send(KubeRequest.post("/apis/authentication.k8s.io/v1/selfsubjectreviews")
           .body(BODY, "application/json").build()).json();
       if (output != null) {

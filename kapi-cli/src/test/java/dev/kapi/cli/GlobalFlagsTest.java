@@ -139,8 +139,9 @@ class GlobalFlagsTest {
         """);
     // the fast path (Main's rearranged arguments, ProxyCommand on its own) and the full command line agree
     String[] given = args("--kubeconfig", kubeconfig.toString(), "--context=one", "proxy", "--context=two", "--port=0");
-    ProxyCommand fast = new ProxyCommand();
-    new CommandLine(fast, factory()).setOverwrittenOptionsAllowed(true).parseArgs(Main.proxyArgs(given).orElseThrow());
+    CommandLine fastPath = ProxyCommand.commandLine(new ConnectionOptions(Map.of(), home));
+    fastPath.parseArgs(Main.proxyArgs(given).orElseThrow());
+    ProxyCommand fast = fastPath.getCommand();
     CommandLine full = KapiCommand.commandLine(factory());
     ProxyCommand slow = (ProxyCommand) full.parseArgs(given).subcommand().commandSpec().userObject();
 
@@ -181,7 +182,7 @@ class GlobalFlagsTest {
   @Test
   void proxyHelpStillListsKubectlProxysFlagsAndTheConnectionFlags() {
     StringWriter out = new StringWriter();
-    ProxyCommand.commandLine().usage(new PrintWriter(out));
+    ProxyCommand.commandLine(new ConnectionOptions(Map.of(), home)).usage(new PrintWriter(out));
     // kubectl proxy --help (1.32) lists these; the connection flags are kubectl's global ones
     for (String flag : List.of("--accept-hosts", "--accept-paths", "--address", "--api-prefix", "--append-server-path",
         "--disable-filter", "--keepalive", "-p, --port", "--reject-methods", "--reject-paths", "-u, --unix-socket",

@@ -52,24 +52,6 @@ public final class ProxyServer implements AutoCloseable {
     this.admin = admin;
   }
 
-  /**
-   * Loads and initialises, ahead of {@link #start}, what serving the first request needs whatever the
-   * configuration: the native transport and the JDK's TLS machinery. Safe from any thread, any number of times;
-   * the CLI runs it on a second thread while it reads its configuration, so the two overlap (first response
-   * after start-up is a benchmarked target).
-   */
-  public static void prepare() {
-    Transport.best();
-    if (io.netty.handler.ssl.OpenSsl.isAvailable()) { // loads BoringSSL: the data path's TLS
-      return;
-    }
-    try { // the JDK's TLS is the data path's only without BoringSSL (the side channel builds its own when used)
-      javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
-    } catch (java.security.GeneralSecurityException e) {
-      LOG.debug("TLS warm-up failed (start will report it)", e);
-    }
-  }
-
   /** Binds the listener and starts serving, with no admin listener, access log or limits. */
   public static ProxyServer start(ProxyConfig config) {
     return start(config, OperationsConfig.none());
