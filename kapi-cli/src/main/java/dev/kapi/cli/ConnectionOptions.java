@@ -86,38 +86,38 @@ public final class ConnectionOptions {
 
   private CommandSpec options() {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
-    spec.addOption(option(Path.class, () -> kubeconfig, v -> kubeconfig = v, "--kubeconfig").paramLabel("<kubeconfig>")
+    spec.addOption(option(this, "kubeconfig", "--kubeconfig")
         .description("Path to the kubeconfig file to use.").build());
-    spec.addOption(option(String.class, () -> context, v -> context = v, "--context").paramLabel("<context>")
+    spec.addOption(option(this, "context", "--context")
         .description("The name of the kubeconfig context to use.").build());
-    spec.addOption(option(String.class, () -> cluster, v -> cluster = v, "--cluster").paramLabel("<cluster>")
+    spec.addOption(option(this, "cluster", "--cluster")
         .description("The name of the kubeconfig cluster to use.").build());
-    spec.addOption(option(String.class, () -> user, v -> user = v, "--user").paramLabel("<user>")
+    spec.addOption(option(this, "user", "--user")
         .description("The name of the kubeconfig user to use.").build());
-    spec.addOption(option(String.class, () -> namespace, v -> namespace = v, "-n", "--namespace")
-        .paramLabel("<namespace>").description("The namespace scope for this request.").build());
-    spec.addOption(option(String.class, () -> server, v -> server = v, "-s", "--server").paramLabel("<server>")
+    spec.addOption(option(this, "namespace", "-n", "--namespace")
+        .description("The namespace scope for this request.").build());
+    spec.addOption(option(this, "server", "-s", "--server")
         .description("The address and port of the Kubernetes API server.").build());
-    spec.addOption(option(String.class, () -> token, v -> token = v, "--token").paramLabel("<token>")
+    spec.addOption(option(this, "token", "--token")
         .description("Bearer token for authentication to the API server.").build());
-    spec.addOption(option(Path.class, () -> tokenFile, v -> tokenFile = v, "--token-file").paramLabel("<tokenFile>")
+    spec.addOption(option(this, "tokenFile", "--token-file")
         .description("File holding the bearer token; re-read when it changes.").build());
-    spec.addOption(option(Path.class, () -> certificateAuthority, v -> certificateAuthority = v,
-        "--certificate-authority").paramLabel("<certificateAuthority>")
+    spec.addOption(option(this, "certificateAuthority",
+        "--certificate-authority")
         .description("Path to a cert file for the certificate authority.").build());
-    spec.addOption(option(Path.class, () -> clientCertificate, v -> clientCertificate = v, "--client-certificate")
-        .paramLabel("<clientCertificate>").description("Path to a client certificate file for TLS.").build());
-    spec.addOption(option(Path.class, () -> clientKey, v -> clientKey = v, "--client-key").paramLabel("<clientKey>")
+    spec.addOption(option(this, "clientCertificate", "--client-certificate")
+        .description("Path to a client certificate file for TLS.").build());
+    spec.addOption(option(this, "clientKey", "--client-key")
         .description("Path to a client key file for TLS.").build());
-    spec.addOption(option(Boolean.class, () -> insecureSkipTlsVerify, v -> insecureSkipTlsVerify = v,
-        "--insecure-skip-tls-verify").arity("0..1").fallbackValue("true").paramLabel("<insecureSkipTlsVerify>")
+    spec.addOption(option(this, "insecureSkipTlsVerify",
+        "--insecure-skip-tls-verify").arity("0..1").fallbackValue("true")
         .description("If true, the server's certificate will not be checked for validity.").build());
-    spec.addOption(option(String.class, () -> tlsServerName, v -> tlsServerName = v, "--tls-server-name")
-        .paramLabel("<tlsServerName>").description("Server name to use for server certificate validation.").build());
-    spec.addOption(option(String.class, () -> requestTimeout, v -> requestTimeout = v, "--request-timeout")
-        .paramLabel("<requestTimeout>")
+    spec.addOption(option(this, "tlsServerName", "--tls-server-name")
+        .description("Server name to use for server certificate validation.").build());
+    spec.addOption(option(this, "requestTimeout", "--request-timeout")
+        
         .description("Time to wait for response headers (e.g. 5s, 1m); 0 waits forever.").build());
-    spec.addOption(option(Integer.class, () -> verbosity, v -> verbosity = v, "-v", "--v").arity("0..1")
+    spec.addOption(option(this, "verbosity", "-v", "--v").arity("0..1")
         .fallbackValue("6").paramLabel("LEVEL").preprocessor(new VerbosityLevel())
         .description("Log each request to stderr (credentials redacted); 8 or more adds headers, and errors show "
             + "stack traces.").build());

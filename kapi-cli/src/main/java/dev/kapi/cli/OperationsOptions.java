@@ -34,38 +34,38 @@ final class OperationsOptions {
    * command model compiles four regular expressions when it is made, in the interpreter at start-up.
    */
   void addTo(CommandSpec spec) {
-    spec.addOption(option(String.class, () -> adminAddress, v -> adminAddress = v, "--admin-address")
-        .defaultValue(AdminAddress.DEFAULT).paramLabel("<adminAddress>")
+    spec.addOption(option(this, "adminAddress", "--admin-address")
+        .defaultValue(AdminAddress.DEFAULT)
         .description("Where to serve /livez, /readyz and /metrics (HOST:PORT, [IPv6]:PORT, :PORT for all "
             + "interfaces, or off). Kept apart from the proxy's address so they never shadow the API server's own "
             + "paths. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(boolean.class, () -> accessLog, v -> accessLog = v, "--access-log").arity("0..1")
-        .defaultValue("false").paramLabel("<accessLog>")
+    spec.addOption(option(this, "accessLog", "--access-log").arity("0..1")
+        .defaultValue("false")
         .description("Write one JSON line per request on stdout (no token, secret-looking query values redacted).")
         .build());
-    spec.addOption(option(String.class, () -> logLevel, v -> logLevel = v, "--log-level").defaultValue("warn")
-        .paramLabel("<logLevel>")
+    spec.addOption(option(this, "logLevel", "--log-level").defaultValue("warn")
+        
         .description("The proxy's own log on stderr: error, warn, info, debug or trace. (default: ${DEFAULT-VALUE})")
         .build());
-    spec.addOption(option(int.class, () -> maxInflight, v -> maxInflight = v, "--max-inflight").defaultValue("0")
-        .paramLabel("<maxInflight>")
+    spec.addOption(option(this, "maxInflight", "--max-inflight").defaultValue("0")
+        
         .description("At most this many requests in flight (watch, exec, attach, port-forward, log and proxy "
             + "requests not counted, as with the API server's own limit); the excess gets 429 with Retry-After. "
             + "0: no limit. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(double.class, () -> qps, v -> qps = v, "--qps").defaultValue("0").paramLabel("<qps>")
+    spec.addOption(option(this, "qps", "--qps").defaultValue("0")
         .description("Requests per second to the API server, for all clients of this proxy together (client-go's "
             + "token bucket; a watch counts once). A request waits up to 1s for its turn, else gets 429 with "
             + "Retry-After. 0: no limit. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(int.class, () -> burst, v -> burst = v, "--burst").defaultValue("0").paramLabel("<burst>")
+    spec.addOption(option(this, "burst", "--burst").defaultValue("0")
         .description("Requests allowed at once above --qps (the bucket size); 0: ceil(qps). "
             + "(default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> shutdownGrace, v -> shutdownGrace = v, "--shutdown-grace")
-        .defaultValue("10s").paramLabel("<shutdownGrace>")
+    spec.addOption(option(this, "shutdownGrace", "--shutdown-grace")
+        .defaultValue("10s")
         .description("On SIGTERM, how long in-flight requests may take to finish (watches end cleanly at once, "
             + "tunnels are closed last). Keep the Pod's terminationGracePeriodSeconds longer. "
             + "(default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(boolean.class, () -> cacheDiscovery, v -> cacheDiscovery = v, "--cache-discovery")
-        .arity("0..1").defaultValue("false").paramLabel("<cacheDiscovery>")
+    spec.addOption(option(this, "cacheDiscovery", "--cache-discovery")
+        .arity("0..1").defaultValue("false")
         .description("Serve /api, /apis, /apis/GROUP[/VERSION] and /version from memory for 10s, revalidated with "
             + "ETag, so many short-lived clients cost the API server one request per document.").build());
   }

@@ -61,73 +61,74 @@ public final class ProxyCommand implements Callable<Integer> {
    * (docs/security.md).
    */
   CommandSpec spec() {
-    CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("proxy").versionProvider(new VersionCommand.Provider());
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("proxy")
+        .versionProvider(new VersionCommand.Provider());
     spec.usageMessage().sortOptions(false).description(
         "Run a proxy to the Kubernetes API server, as kubectl proxy does: requests to localhost are forwarded with "
             + "the Pod's credentials, filtered, and streamed.",
         "Inside a Pod no flags are needed: the service account's token (re-read on rotation) and CA are used.");
-    spec.addOption(option(int.class, () -> port, v -> port = v, "-p", "--port").defaultValue("8001").paramLabel("<port>")
+    spec.addOption(option(this, "port", "-p", "--port").defaultValue("8001")
         .description("The port on which to run the proxy. Set to 0 to pick a random port. (default: ${DEFAULT-VALUE})")
         .build());
-    spec.addOption(option(String.class, () -> address, v -> address = v, "--address")
-        .defaultValue(ProxyConfig.DEFAULT_ADDRESS).paramLabel("<address>")
+    spec.addOption(option(this, "address", "--address")
+        .defaultValue(ProxyConfig.DEFAULT_ADDRESS)
         .description("The IP address on which to serve on. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> acceptPaths, v -> acceptPaths = v, "--accept-paths")
-        .defaultValue(FilterRules.DEFAULT_ACCEPT_PATHS).paramLabel("<acceptPaths>")
+    spec.addOption(option(this, "acceptPaths", "--accept-paths")
+        .defaultValue(FilterRules.DEFAULT_ACCEPT_PATHS)
         .description("Regular expression for paths that the proxy should accept. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> rejectPaths, v -> rejectPaths = v, "--reject-paths")
-        .defaultValue(FilterRules.DEFAULT_REJECT_PATHS).paramLabel("<rejectPaths>")
+    spec.addOption(option(this, "rejectPaths", "--reject-paths")
+        .defaultValue(FilterRules.DEFAULT_REJECT_PATHS)
         .description("Regular expression for paths that the proxy should reject. Paths specified here will be "
             + "rejected even accepted by --accept-paths. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> acceptHosts, v -> acceptHosts = v, "--accept-hosts")
-        .defaultValue(FilterRules.DEFAULT_ACCEPT_HOSTS).paramLabel("<acceptHosts>")
+    spec.addOption(option(this, "acceptHosts", "--accept-hosts")
+        .defaultValue(FilterRules.DEFAULT_ACCEPT_HOSTS)
         .description("Regular expression for hosts that the proxy should accept, matched against the Host header "
             + "without its port (IPv6 brackets kept). (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> rejectMethods, v -> rejectMethods = v, "--reject-methods")
-        .defaultValue(FilterRules.DEFAULT_REJECT_METHODS).paramLabel("<rejectMethods>")
+    spec.addOption(option(this, "rejectMethods", "--reject-methods")
+        .defaultValue(FilterRules.DEFAULT_REJECT_METHODS)
         .description("Regular expression for HTTP methods that the proxy should reject (example "
             + "--reject-methods='POST,PUT,PATCH'). (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> apiPrefix, v -> apiPrefix = v, "--api-prefix")
-        .defaultValue(ProxyConfig.DEFAULT_API_PREFIX).paramLabel("<apiPrefix>")
+    spec.addOption(option(this, "apiPrefix", "--api-prefix")
+        .defaultValue(ProxyConfig.DEFAULT_API_PREFIX)
         .description("Prefix to serve the proxied API under. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> www, v -> www = v, "-w", "--www").defaultValue("").paramLabel("<www>")
+    spec.addOption(option(this, "www", "-w", "--www").defaultValue("")
         .description("Also serve static files from the given directory under the specified prefix.").build());
-    spec.addOption(option(String.class, () -> wwwPrefix, v -> wwwPrefix = v, "-P", "--www-prefix")
-        .defaultValue(ProxyConfig.DEFAULT_WWW_PREFIX).paramLabel("<wwwPrefix>")
+    spec.addOption(option(this, "wwwPrefix", "-P", "--www-prefix")
+        .defaultValue(ProxyConfig.DEFAULT_WWW_PREFIX)
         .description("Prefix to serve static files under, if static file directory is specified. "
             + "(default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(boolean.class, () -> disableFilter, v -> disableFilter = v, "--disable-filter").arity("0..1")
-        .defaultValue("false").paramLabel("<disableFilter>")
+    spec.addOption(option(this, "disableFilter", "--disable-filter").arity("0..1")
+        .defaultValue("false")
         .description("If true, disable request filtering in the proxy. This is dangerous, and can leave you "
             + "vulnerable to XSRF attacks, when used with an accessible port.").build());
-    spec.addOption(option(String.class, () -> unixSocket, v -> unixSocket = v, "-u", "--unix-socket")
-        .defaultValue("").paramLabel("<unixSocket>")
+    spec.addOption(option(this, "unixSocket", "-u", "--unix-socket")
+        .defaultValue("")
         .description("Unix socket on which to run the proxy (created readable and writable by its owner only).")
         .build());
-    spec.addOption(option(String.class, () -> keepalive, v -> keepalive = v, "--keepalive").defaultValue("0s")
-        .paramLabel("<keepalive>")
+    spec.addOption(option(this, "keepalive", "--keepalive").defaultValue("0s")
+        
         .description("TCP keep-alive period for connections to the API server: probes start after this much idle "
             + "time and repeat at this interval. 0 uses 30s (client-go's dialer default); a negative value disables "
             + "keep-alive. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(boolean.class, () -> appendServerPath, v -> appendServerPath = v, "--append-server-path")
-        .arity("0..1").defaultValue("false").paramLabel("<appendServerPath>")
+    spec.addOption(option(this, "appendServerPath", "--append-server-path")
+        .arity("0..1").defaultValue("false")
         .description("If true, enables automatic path appending of the kube context server path to each request.")
         .build());
-    spec.addOption(option(int.class, () -> ioThreads, v -> ioThreads = v, "--io-threads").defaultValue("0")
+    spec.addOption(option(this, "ioThreads", "--io-threads").defaultValue("0")
         .paramLabel("N")
         .description("Threads serving connections (each connection stays on one). 0: one per two CPUs the process "
             + "may use, at least one. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> upstreamHttp2, v -> upstreamHttp2 = v, "--upstream-http2")
+    spec.addOption(option(this, "upstreamHttp2", "--upstream-http2")
         .defaultValue("long-running").paramLabel("off|long-running|all")
         .description("Which requests travel as streams of a shared HTTP/2 connection to the API server, when it "
             + "offers HTTP/2: off (one HTTP/1.1 connection per request in flight), long-running (watches, followed "
             + "logs and proxied services share a few connections; short requests use HTTP/1.1), all (as client-go). "
             + "Upgrades always get their own HTTP/1.1 connection. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(boolean.class, () -> readOnly, v -> readOnly = v, "--read-only").arity("0..1")
-        .defaultValue("false").paramLabel("<readOnly>")
+    spec.addOption(option(this, "readOnly", "--read-only").arity("0..1")
+        .defaultValue("false")
         .description("Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.").build());
-    spec.addOption(option(boolean.class, () -> allowImpersonation, v -> allowImpersonation = v,
-        "--allow-impersonation").arity("0..1").defaultValue("false").paramLabel("<allowImpersonation>")
+    spec.addOption(option(this, "allowImpersonation",
+        "--allow-impersonation").arity("0..1").defaultValue("false")
         .description("Pass Impersonate-*, X-Remote-* and WebSocket bearer-token subprotocols through to the API "
             + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.").build());
     spec.addMixin("connection", connection.mixin());

@@ -31,34 +31,34 @@ final class SecurityOptions {
    * command model compiles four regular expressions when it is made, in the interpreter at start-up.
    */
   void addTo(CommandSpec spec) {
-    spec.addOption(option(Path.class, () -> policy, v -> policy = v, "--policy").paramLabel("FILE")
+    spec.addOption(option(this, "policy", "--policy").paramLabel("FILE")
         .description("Role-shaped rules (YAML or JSON: a Role, or just its rules, plus optional namespaces) that "
             + "every request must satisfy before it goes upstream; anything else gets 403 naming the missing "
             + "permission. Turns --deny-exec on unless --deny-exec=false.").build());
-    spec.addOption(option(Boolean.class, () -> denyExec, v -> denyExec = v, "--deny-exec").arity("0..1")
-        .fallbackValue("true").paramLabel("<denyExec>")
+    spec.addOption(option(this, "denyExec", "--deny-exec").arity("0..1")
+        .fallbackValue("true")
         .description("Refuse exec, attach and port-forward on pods, ephemeral containers, and the proxy subresources "
             + "of pods, services and nodes, whatever the method. (default: true with --policy, else false)").build());
-    spec.addOption(option(int.class, () -> maxHeaderBytes, v -> maxHeaderBytes = v, "--max-header-bytes")
-        .defaultValue("65536").paramLabel("<maxHeaderBytes>")
+    spec.addOption(option(this, "maxHeaderBytes", "--max-header-bytes")
+        .defaultValue("65536")
         .description("Largest request header block; larger gets 431. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(int.class, () -> maxRequestTargetBytes, v -> maxRequestTargetBytes = v,
-        "--max-request-target-bytes").defaultValue("32768").paramLabel("<maxRequestTargetBytes>")
+    spec.addOption(option(this, "maxRequestTargetBytes",
+        "--max-request-target-bytes").defaultValue("32768")
         .description("Longest request target (path and query); longer gets 414. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(long.class, () -> maxRequestBodyBytes, v -> maxRequestBodyBytes = v,
-        "--max-request-body-bytes").defaultValue("3145728").paramLabel("<maxRequestBodyBytes>")
+    spec.addOption(option(this, "maxRequestBodyBytes",
+        "--max-request-body-bytes").defaultValue("3145728")
         .description("Largest request body (upgrades excepted), the API server's own limit; larger gets 413. "
             + "(default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(String.class, () -> headerReadTimeout, v -> headerReadTimeout = v, "--header-read-timeout")
-        .defaultValue("30s").paramLabel("<headerReadTimeout>")
+    spec.addOption(option(this, "headerReadTimeout", "--header-read-timeout")
+        .defaultValue("30s")
         .description("Longest wait for a request's headers (slowloris): 408, then close; an idle keep-alive "
             + "connection is closed after the same time. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(int.class, () -> maxConnections, v -> maxConnections = v, "--max-connections")
-        .defaultValue("4096").paramLabel("<maxConnections>")
+    spec.addOption(option(this, "maxConnections", "--max-connections")
+        .defaultValue("4096")
         .description("Most client connections open at once (each watch holds one); more get 503. "
             + "(default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(int.class, () -> maxUpgrades, v -> maxUpgrades = v, "--max-upgrades")
-        .defaultValue("128").paramLabel("<maxUpgrades>")
+    spec.addOption(option(this, "maxUpgrades", "--max-upgrades")
+        .defaultValue("128")
         .description("Most exec, attach and port-forward sessions at once; more get 429. (default: ${DEFAULT-VALUE})")
         .build());
   }
