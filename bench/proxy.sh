@@ -6,6 +6,7 @@
 #   KAPI_BENCH_C1=1 adds a third contender: kapi proxy on C1 alone (-XX:TieredStopAtLevel=1: quicker start,
 #   slower once warm)
 #   KAPI_BENCH_ALT='NAME=JVM FLAGS' adds a contender: kapi proxy with those flags in KAPI_JAVA_OPTS (A/B of a flag)
+#   KAPI_BENCH_REV=GIT_REV adds a contender: kapi proxy built from that revision (A/B of a code change, same run)
 #   KAPI_BENCH_NO_BUILD=1 skips the build (when kapi-cli/target is known to be current)
 # Writes bench/results/proxy-<UTC date>.txt (everything printed) and .json (one result per line).
 # Its 6 s of load start 2 s after the first request; bench/proxy-warm.sh measures the two after 15 s of load.
@@ -17,7 +18,8 @@ source "$(dirname "$0")/common.sh"
 OUT="$ROOT/bench/results/proxy-$STAMP"
 
 SNAP=$("$ROOT/bench/snapshot.sh" "$DIR" "$UPSTREAM_PORT")
-trap 'rm -rf "$SNAP"' EXIT
+REV_SNAP=
+trap 'rm -rf "$SNAP" ${REV_SNAP:+"$REV_SNAP"}' EXIT
 
 EXTRA=()
 if [ -n "${KAPI_BENCH_C1:-}" ]; then
@@ -25,6 +27,10 @@ if [ -n "${KAPI_BENCH_C1:-}" ]; then
 fi
 if [ -n "${KAPI_BENCH_ALT:-}" ]; then
   EXTRA+=(--proxy "${KAPI_BENCH_ALT%%=*}=env KAPI_JAVA_OPTS='${KAPI_BENCH_ALT#*=}' $SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}")
+fi
+if [ -n "${KAPI_BENCH_REV:-}" ]; then
+  REV_SNAP=$("$ROOT/bench/snapshot.sh" "$DIR" "$UPSTREAM_PORT" "$KAPI_BENCH_REV")
+  EXTRA+=(--proxy "kapi@$KAPI_BENCH_REV=$REV_SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}")
 fi
 {
   echo "# kapi proxy benchmark $STAMP on $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
