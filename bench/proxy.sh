@@ -35,7 +35,8 @@ fi
 {
   echo "# kapi proxy benchmark $STAMP on $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
   echo "# kubectl $(kubectl version --client 2>/dev/null | head -1)"
-  echo "# launcher JVM flags for proxy: $(grep -E '^case .*proxy\) PROXY=' "$ROOT/kapi" | sed 's/^case[^)]*) //') + -XX:+UseSerialGC + CDS archive"
+  echo "# launcher JVM flags for proxy: $(sed -n '/^case .*proxy) PROXY=(/,/)$/p' "$ROOT/kapi" | tr -d '\\\n' \
+    | sed 's/^case[^(]*(//; s/).*//; s/  */ /g') + -XX:+UseSerialGC + CDS archive"
   python3 "$BENCH/proxy_bench.py" --dir "$DIR" --upstream-port "$UPSTREAM_PORT" "$@" \
     --proxy 'kubectl=kubectl proxy --server={server} --certificate-authority={ca} --token={token} --port={port}' \
     --proxy "kapi=$SNAP/kapi proxy --server={server} --certificate-authority={ca} --token-file={token_file} --port={port}" \
