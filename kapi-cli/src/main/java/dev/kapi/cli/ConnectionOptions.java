@@ -102,20 +102,18 @@ public final class ConnectionOptions {
         .description("Bearer token for authentication to the API server.").build());
     spec.addOption(option(this, "tokenFile", "--token-file")
         .description("File holding the bearer token; re-read when it changes.").build());
-    spec.addOption(option(this, "certificateAuthority",
-        "--certificate-authority")
+    spec.addOption(option(this, "certificateAuthority", "--certificate-authority")
         .description("Path to a cert file for the certificate authority.").build());
     spec.addOption(option(this, "clientCertificate", "--client-certificate")
         .description("Path to a client certificate file for TLS.").build());
     spec.addOption(option(this, "clientKey", "--client-key")
         .description("Path to a client key file for TLS.").build());
-    spec.addOption(option(this, "insecureSkipTlsVerify",
-        "--insecure-skip-tls-verify").arity("0..1").fallbackValue("true")
+    spec.addOption(option(this, "insecureSkipTlsVerify", "--insecure-skip-tls-verify").arity("0..1")
+        .fallbackValue("true")
         .description("If true, the server's certificate will not be checked for validity.").build());
     spec.addOption(option(this, "tlsServerName", "--tls-server-name")
         .description("Server name to use for server certificate validation.").build());
     spec.addOption(option(this, "requestTimeout", "--request-timeout")
-        
         .description("Time to wait for response headers (e.g. 5s, 1m); 0 waits forever.").build());
     spec.addOption(option(this, "verbosity", "-v", "--v").arity("0..1")
         .fallbackValue("6").paramLabel("LEVEL").preprocessor(new VerbosityLevel())

@@ -36,7 +36,7 @@ public final class KapiCommand implements Runnable {
    * connection flags are a mixin defined in code ({@link ConnectionOptions}), added here to {@code kapi} (the flags
    * given before the subcommand) and to each command that talks to a server, after its own flags.
    */
-  static CommandLine commandLine(CommandLine.IFactory factory) throws CommandLine.InitializationException {
+  static CommandLine commandLine(CommandLine.IFactory factory) {
     CommandLine kapi = new CommandLine(new KapiCommand(), factory);
     kapi.getCommandSpec().addMixin("connection", connection(factory).mixin());
     kapi.getCommandSpec().mixinStandardHelpOptions(true); // after the flags, as picocli places them

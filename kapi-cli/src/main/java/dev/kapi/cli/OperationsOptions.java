@@ -44,11 +44,9 @@ final class OperationsOptions {
         .description("Write one JSON line per request on stdout (no token, secret-looking query values redacted).")
         .build());
     spec.addOption(option(this, "logLevel", "--log-level").defaultValue("warn")
-        
         .description("The proxy's own log on stderr: error, warn, info, debug or trace. (default: ${DEFAULT-VALUE})")
         .build());
     spec.addOption(option(this, "maxInflight", "--max-inflight").defaultValue("0")
-        
         .description("At most this many requests in flight (watch, exec, attach, port-forward, log and proxy "
             + "requests not counted, as with the API server's own limit); the excess gets 429 with Retry-After. "
             + "0: no limit. (default: ${DEFAULT-VALUE})").build());

@@ -106,7 +106,6 @@ public final class ProxyCommand implements Callable<Integer> {
         .description("Unix socket on which to run the proxy (created readable and writable by its owner only).")
         .build());
     spec.addOption(option(this, "keepalive", "--keepalive").defaultValue("0s")
-        
         .description("TCP keep-alive period for connections to the API server: probes start after this much idle "
             + "time and repeat at this interval. 0 uses 30s (client-go's dialer default); a negative value disables "
             + "keep-alive. (default: ${DEFAULT-VALUE})").build());
@@ -127,8 +126,7 @@ public final class ProxyCommand implements Callable<Integer> {
     spec.addOption(option(this, "readOnly", "--read-only").arity("0..1")
         .defaultValue("false")
         .description("Allow only GET, HEAD and OPTIONS (watches included); refuse everything else with 403.").build());
-    spec.addOption(option(this, "allowImpersonation",
-        "--allow-impersonation").arity("0..1").defaultValue("false")
+    spec.addOption(option(this, "allowImpersonation", "--allow-impersonation").arity("0..1").defaultValue("false")
         .description("Pass Impersonate-*, X-Remote-* and WebSocket bearer-token subprotocols through to the API "
             + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.").build());
     spec.addMixin("connection", connection.mixin());

@@ -42,11 +42,9 @@ final class SecurityOptions {
     spec.addOption(option(this, "maxHeaderBytes", "--max-header-bytes")
         .defaultValue("65536")
         .description("Largest request header block; larger gets 431. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(this, "maxRequestTargetBytes",
-        "--max-request-target-bytes").defaultValue("32768")
+    spec.addOption(option(this, "maxRequestTargetBytes", "--max-request-target-bytes").defaultValue("32768")
         .description("Longest request target (path and query); longer gets 414. (default: ${DEFAULT-VALUE})").build());
-    spec.addOption(option(this, "maxRequestBodyBytes",
-        "--max-request-body-bytes").defaultValue("3145728")
+    spec.addOption(option(this, "maxRequestBodyBytes", "--max-request-body-bytes").defaultValue("3145728")
         .description("Largest request body (upgrades excepted), the API server's own limit; larger gets 413. "
             + "(default: ${DEFAULT-VALUE})").build());
     spec.addOption(option(this, "headerReadTimeout", "--header-read-timeout")
