@@ -6,6 +6,8 @@ import dev.kapi.config.ClusterConfig;
 import dev.kapi.config.Credentials;
 import dev.kapi.config.CredentialsUnavailableException;
 import dev.kapi.config.TlsSettings;
+import dev.kapi.config.TokenFile;
+import dev.kapi.testing.PodView;
 import dev.kapi.testing.TestPki;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,17 +21,23 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the proxy does around the API server's answers, against a local upstream that can be made to hang, drop a
@@ -168,6 +176,46 @@ class ProxyBehaviourTest {
     assertThat(creds.refreshedWith.get()).isEqualTo("Bearer old");
     assertThat(upstream.nextRequest().headers().get("Authorization")).isEqualTo("Bearer old");
     assertThat(upstream.nextRequest().headers().get("Authorization")).isEqualTo("Bearer new");
+  }
+
+  @Test
+  void aRequestSentAfterTheKubeletSwapsTheTokenCarriesTheNewOneWhileOtherRequestsKeepTheProxyBusy(@TempDir Path dir)
+      throws Exception {
+    PodView pod = PodView.files(dir.resolve("serviceaccount"), "t-0", "CA", "default");
+    start((ctx, req) -> ok(ctx, String.valueOf(req.headers().get("Authorization"))), new TokenFile(pod.tokenFile()),
+        b -> { });
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger served = new AtomicInteger();
+    List<Thread> load = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Thread t = new Thread(() -> {
+        try (RawHttp h = RawHttp.connect(proxy.port())) {
+          while (running.get()) {
+            h.send("GET /api HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            if (h.readResponse(false).code() == 200) {
+              served.incrementAndGet();
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, "keep-alive-load-" + i);
+      t.start();
+      load.add(t);
+    }
+    try {
+      for (int i = 1; i <= 40; i++) {
+        pod.rotateToken("t-" + i);
+        RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+        assertThat(r.bodyText()).as("the request right after swap %d", i).isEqualTo("Bearer t-" + i);
+      }
+    } finally {
+      running.set(false);
+      for (Thread t : load) {
+        t.join(10_000);
+      }
+    }
+    assertThat(served.get()).as("requests served beside the swaps").isGreaterThan(40);
   }
 
   @Test

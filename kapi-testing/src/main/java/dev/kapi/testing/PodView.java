@@ -40,6 +40,11 @@ public final class PodView {
     publish(initial);
   }
 
+  /** A service-account directory for a test of one piece, with no API server behind it. */
+  public static PodView files(Path directory, String token, String caPem, String namespace) {
+    return new PodView(directory, "127.0.0.1", 443, token, caPem, namespace);
+  }
+
   /** The directory to mount at /var/run/secrets/kubernetes.io/serviceaccount (or pass as KAPI_SERVICEACCOUNT_DIR). */
   public Path directory() {
     return directory;

@@ -253,7 +253,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     req.setProtocolVersion(HttpVersion.HTTP_1_1);
     String authorization;
     try {
-      authorization = px.headers.rewriteRequest(req.headers(), kind == ExchangeKind.UPGRADE);
+      authorization = px.headers.rewriteRequest(req.headers(), kind == ExchangeKind.UPGRADE,
+          px.credentials(ctx.channel().eventLoop()));
     } catch (CredentialsUnavailableException e) {
       respond(req, StatusResponses.unavailable(ctx.alloc(), "kapi proxy has no credential for the API server: "
           + e.getMessage()), upgrade || !bodiless, new Rejection(Rejection.UPSTREAM, UpstreamFailure.CREDENTIALS.label()));

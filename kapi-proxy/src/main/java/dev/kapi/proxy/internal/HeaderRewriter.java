@@ -37,13 +37,12 @@ final class HeaderRewriter {
   private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
 
   private final String hostHeader;
-  private final Credentials credentials;
   private final boolean allowImpersonation;
   private final boolean keepImpersonateHeaders;
   private final String userAgent;
 
-  HeaderRewriter(String hostHeader, Credentials credentials, boolean allowImpersonation, String userAgent) {
-    this(hostHeader, credentials, allowImpersonation, false, userAgent);
+  HeaderRewriter(String hostHeader, boolean allowImpersonation, String userAgent) {
+    this(hostHeader, allowImpersonation, false, userAgent);
   }
 
   /**
@@ -51,23 +50,21 @@ final class HeaderRewriter {
    *                               {@code --policy} has already refused every request whose impersonation it does
    *                               not allow ({@code X-Remote-*} and WebSocket bearer subprotocols still go)
    */
-  HeaderRewriter(String hostHeader, Credentials credentials, boolean allowImpersonation, boolean keepImpersonateHeaders,
-      String userAgent) {
+  HeaderRewriter(String hostHeader, boolean allowImpersonation, boolean keepImpersonateHeaders, String userAgent) {
     this.hostHeader = hostHeader;
-    this.credentials = credentials;
     this.allowImpersonation = allowImpersonation;
     this.keepImpersonateHeaders = keepImpersonateHeaders;
     this.userAgent = userAgent;
   }
 
   /**
-   * Rewrites {@code h} in place for the API server.
+   * Rewrites {@code h} in place for the API server, adding {@code credentials}' header unless the client sent one.
    *
    * @return the {@code Authorization} value the proxy added, or null when the client sent its own (or there is no
    *     credential): a 401 is only worth a credential refresh for a header we added
    * @throws dev.kapi.config.CredentialsUnavailableException when the credential cannot be produced now
    */
-  String rewriteRequest(HttpHeaders h, boolean upgrade) {
+  String rewriteRequest(HttpHeaders h, boolean upgrade, Credentials credentials) {
     if (!upgrade) {
       boolean chunked = h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
       removeHopByHop(h);

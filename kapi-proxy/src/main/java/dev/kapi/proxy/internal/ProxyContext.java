@@ -5,6 +5,8 @@ import dev.kapi.config.Credentials;
 import dev.kapi.proxy.ProxyConfig;
 import dev.kapi.proxy.policy.RequestGuard;
 import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadIoEventLoop;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +31,7 @@ final class ProxyContext {
   final ConnectionSlots connections;
   final ConnectionSlots upgrades;
   private final Map<EventLoop, UpstreamPool> pools;
+  private final Map<EventLoop, Credentials> loopCredentials;
 
   ProxyContext(ProxyConfig config, UpstreamConnector connector, Map<EventLoop, UpstreamPool> pools, Operations ops) {
     this.config = config;
@@ -41,13 +44,19 @@ final class ProxyContext {
     this.filter = config.filter().map(RequestFilter::new);
     this.guard = new RequestGuard(config.policy(), config.denyExec());
     // with a policy, Impersonate-* headers reach the API server only after the policy allowed them (else 403)
-    this.headers = new HeaderRewriter(cluster.hostHeader(), credentials, config.allowImpersonation(),
-        config.policy().isPresent(), cluster.userAgent());
+    this.headers = new HeaderRewriter(cluster.hostHeader(), config.allowImpersonation(), config.policy().isPresent(),
+        cluster.userAgent());
     this.connections = new ConnectionSlots(config.limits().maxConnections());
     this.upgrades = new ConnectionSlots(config.limits().maxUpgrades());
     this.staticFiles = config.www().map(StaticFiles::new);
     this.connector = connector;
     this.pools = Map.copyOf(pools);
+    Map<EventLoop, Credentials> perLoop = new HashMap<>();
+    for (EventLoop loop : pools.keySet()) {
+      // the loops Transport makes end each pass with its tail tasks; another kind of loop asks every time
+      perLoop.put(loop, loop instanceof SingleThreadIoEventLoop s ? new LoopPassCredentials(credentials, s) : credentials);
+    }
+    this.loopCredentials = Map.copyOf(perLoop);
   }
 
   /** Whether a request of this kind may go as a stream of a shared HTTP/2 connection ({@code --upstream-http2}). */
@@ -57,6 +66,11 @@ final class ProxyContext {
       case LONG_RUNNING -> kind == ExchangeKind.STREAM;
       case ALL -> kind != ExchangeKind.UPGRADE;
     };
+  }
+
+  /** The credential for requests on {@code loop}: checked once per pass of the loop (see LoopPassCredentials). */
+  Credentials credentials(EventLoop loop) {
+    return loopCredentials.getOrDefault(loop, credentials);
   }
 
   UpstreamPool pool(EventLoop loop) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class HeaderRewriterTest {
 
   private static final Credentials TOKEN = Credentials.staticToken("sa-token");
-  private final HeaderRewriter rewriter = new HeaderRewriter("10.0.0.1:443", TOKEN, false, "kapi/test");
+  private final HeaderRewriter rewriter = new HeaderRewriter("10.0.0.1:443", false, "kapi/test");
 
   private static HttpHeaders headers(String... nameValues) {
     HttpHeaders h = new DefaultHttpHeaders();
@@ -26,7 +26,7 @@ class HeaderRewriterTest {
   @Test
   void setsHostAndAddsTheProxysCredential() {
     HttpHeaders h = headers("Host", "localhost:8001", "Accept", "application/json");
-    String sent = rewriter.rewriteRequest(h, false);
+    String sent = rewriter.rewriteRequest(h, false, TOKEN);
     assertThat(sent).isEqualTo("Bearer sa-token");
     assertThat(h.get("Host")).isEqualTo("10.0.0.1:443");
     assertThat(h.get("Authorization")).isEqualTo("Bearer sa-token");
@@ -37,7 +37,7 @@ class HeaderRewriterTest {
   @Test
   void theClientsOwnAuthorizationWins() {
     HttpHeaders h = headers("Authorization", "Bearer mine", "User-Agent", "kubectl/v1.32");
-    assertThat(rewriter.rewriteRequest(h, false)).isNull();
+    assertThat(rewriter.rewriteRequest(h, false, TOKEN)).isNull();
     assertThat(h.getAll("Authorization")).containsExactly("Bearer mine");
     assertThat(h.get("User-Agent")).isEqualTo("kubectl/v1.32");
   }
@@ -47,7 +47,7 @@ class HeaderRewriterTest {
     HttpHeaders h = headers("Connection", "keep-alive, X-Secret-Hop", "X-Secret-Hop", "1", "Keep-Alive", "timeout=5",
         "Proxy-Connection", "keep-alive", "TE", "trailers", "Upgrade", "h2c", "Proxy-Authorization", "Basic x",
         "Transfer-Encoding", "chunked", "Trailer", "X-Checksum", "Accept-Encoding", "gzip");
-    rewriter.rewriteRequest(h, false);
+    rewriter.rewriteRequest(h, false, TOKEN);
     assertThat(h.names()).containsExactlyInAnyOrder("Host", "Authorization", "User-Agent", "Transfer-Encoding",
         "Trailer", "Accept-Encoding");
     assertThat(h.get("Transfer-Encoding")).isEqualTo("chunked"); // the body's framing on our hop
@@ -58,7 +58,7 @@ class HeaderRewriterTest {
     HttpHeaders h = headers("Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Key", "abc",
         "Sec-WebSocket-Version", "13", "Sec-WebSocket-Protocol", "v5.channel.k8s.io, v4.channel.k8s.io",
         "X-Stream-Protocol-Version", "v4.channel.k8s.io");
-    rewriter.rewriteRequest(h, true);
+    rewriter.rewriteRequest(h, true, TOKEN);
     assertThat(h.get("Connection")).isEqualTo("Upgrade");
     assertThat(h.get("Upgrade")).isEqualTo("websocket");
     assertThat(h.get("Sec-WebSocket-Key")).isEqualTo("abc");
@@ -72,16 +72,16 @@ class HeaderRewriterTest {
         "Impersonate-Uid", "1", "Impersonate-Extra-Scopes", "x", "X-Remote-User", "admin", "x-remote-group", "g",
         "X-Remote-Extra-Foo", "y", "X-Forwarded-For", "1.2.3.4", "X-Forwarded-Host", "evil", "Forwarded", "for=x",
         "X-Real-Ip", "1.2.3.4", "Accept", "*/*");
-    rewriter.rewriteRequest(h, false);
+    rewriter.rewriteRequest(h, false, TOKEN);
     assertThat(h.names()).containsExactlyInAnyOrder("Host", "Authorization", "User-Agent", "Accept");
   }
 
   @Test
   void passesImpersonationWhenAllowedButNeverForwardingHeaders() {
-    HeaderRewriter allowing = new HeaderRewriter("h", TOKEN, true, "ua");
+    HeaderRewriter allowing = new HeaderRewriter("h", true, "ua");
     HttpHeaders h = headers("Impersonate-User", "admin", "X-Remote-User", "a", "X-Forwarded-For", "1.2.3.4",
         "Connection", "Upgrade", "Sec-WebSocket-Protocol", "base64url.bearer.authorization.k8s.io.dG9r, v5.channel.k8s.io");
-    allowing.rewriteRequest(h, true);
+    allowing.rewriteRequest(h, true, TOKEN);
     assertThat(h.get("Impersonate-User")).isEqualTo("admin");
     assertThat(h.get("X-Remote-User")).isEqualTo("a");
     assertThat(h.contains("X-Forwarded-For")).isFalse();
@@ -93,7 +93,7 @@ class HeaderRewriterTest {
     HttpHeaders h = headers("Connection", "Upgrade", "Sec-WebSocket-Protocol",
         "base64url.bearer.authorization.k8s.io.c2VjcmV0, v5.channel.k8s.io",
         "Sec-WebSocket-Protocol", "Base64Url.Bearer.Authorization.K8s.Io.eA, v4.channel.k8s.io");
-    rewriter.rewriteRequest(h, true);
+    rewriter.rewriteRequest(h, true, TOKEN);
     assertThat(h.getAll("Sec-WebSocket-Protocol")).containsExactly("v5.channel.k8s.io, v4.channel.k8s.io");
   }
 
@@ -101,7 +101,7 @@ class HeaderRewriterTest {
   void dropsTheSubprotocolHeaderWhenOnlyATokenWasInIt() {
     HttpHeaders h = headers("Connection", "Upgrade", "Sec-WebSocket-Protocol",
         "base64url.bearer.authorization.k8s.io.c2VjcmV0");
-    rewriter.rewriteRequest(h, true);
+    rewriter.rewriteRequest(h, true, TOKEN);
     assertThat(h.contains("Sec-WebSocket-Protocol")).isFalse();
   }
 
@@ -123,7 +123,7 @@ class HeaderRewriterTest {
         return "broken";
       }
     };
-    assertThatThrownBy(() -> new HeaderRewriter("h", broken, false, "ua").rewriteRequest(headers(), false))
+    assertThatThrownBy(() -> new HeaderRewriter("h", false, "ua").rewriteRequest(headers(), false, broken))
         .isInstanceOf(CredentialsUnavailableException.class).hasMessageContaining("does not exist");
   }
 
