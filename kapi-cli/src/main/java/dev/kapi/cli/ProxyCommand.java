@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -144,13 +145,13 @@ public final class ProxyCommand implements Callable<Integer> {
    * command line and parses the flags.
    */
   static int run(String... args) {
-    defaultSystemProperties();
-    // logging is initialised here, before the second thread starts: SLF4J hands out placeholder loggers to any
-    // other thread while it initialises and then complains on stderr about replaying what they logged
-    org.slf4j.LoggerFactory.getILoggerFactory();
-    Thread prepare = new Thread(StartupWarmUp::run, "kapi-proxy-prepare");
+    CountDownLatch loggingReady = new CountDownLatch(1);
+    Thread prepare = new Thread(new StartupWarmUp(loggingReady), "kapi-proxy-prepare");
     prepare.setDaemon(true);
-    prepare.start();
+    prepare.start(); // the JDK's TLS first, while this thread sets Netty's properties and initialises logging
+    defaultSystemProperties();
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    loggingReady.countDown();
     return commandLine(new ConnectionOptions()).execute(args);
   }
 

@@ -207,6 +207,8 @@ class ProxySignalsProcessTest {
       assertThat(line).contains("token file " + dir.resolve("token")).contains("max-inflight=50")
           .contains("qps=20.0 burst 20").contains("cache-discovery 10s").contains("shutdown-grace 10.0s")
           .contains("admin 127.0.0.1:" + proxy.adminPort()).doesNotContain(api.adminToken());
+      // and nothing else: no JVM or SLF4J warning, no stack trace
+      assertThat(proxy.stderr().lines()).as("stderr at start").allMatch(l -> l.startsWith("kapi proxy: "));
       proxy.process().destroy();
       assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(proxy.process().exitValue()).isZero();
