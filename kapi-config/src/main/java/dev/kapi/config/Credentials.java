@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * Who the requests are from, as a value that can change under us: a token file the kubelet rotates, an exec
- * plugin whose credential expires, a static token. Callers ask for the header per request and report a 401;
- * they never cache the answer. Implementations are thread-safe and cheap to call on every request.
+ * plugin whose credential expires, a static token. Callers ask for the header per request, or once for requests
+ * that were all waiting before they asked, and report a 401; they keep no answer longer than that.
+ * Implementations are thread-safe and cheap to call on every request.
  */
 public interface Credentials {
 

@@ -1,8 +1,8 @@
 package dev.kapi.proxy.internal;
 
 import dev.kapi.config.Credentials;
+import dev.kapi.config.ForwardingCredentials;
 import io.netty.channel.SingleThreadIoEventLoop;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -18,15 +18,14 @@ import java.util.Optional;
  *
  * <p>Touched only from its own loop, so it needs no synchronisation.
  */
-final class LoopPassCredentials implements Credentials {
+final class LoopPassCredentials extends ForwardingCredentials {
 
-  private final Credentials delegate;
   private final SingleThreadIoEventLoop loop;
   private final Runnable passEnded = this::forget;
   private Optional<String> current; // null: not asked yet in this pass
 
   LoopPassCredentials(Credentials delegate, SingleThreadIoEventLoop loop) {
-    this.delegate = delegate;
+    super(delegate);
     this.loop = loop;
   }
 
@@ -38,7 +37,7 @@ final class LoopPassCredentials implements Credentials {
   public Optional<String> authorization() {
     Optional<String> c = current;
     if (c == null) {
-      c = delegate.authorization();
+      c = super.authorization();
       current = c;
       loop.executeAfterEventLoopIteration(passEnded);
     }
@@ -49,25 +48,10 @@ final class LoopPassCredentials implements Credentials {
   @Override
   public boolean refreshAfterUnauthorized(String rejected) {
     forget();
-    return delegate.refreshAfterUnauthorized(rejected);
+    return super.refreshAfterUnauthorized(rejected);
   }
 
   private void forget() {
     current = null;
-  }
-
-  @Override
-  public Optional<Instant> expiry() {
-    return delegate.expiry();
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
-
-  @Override
-  public String toString() {
-    return describe();
   }
 }

@@ -1,8 +1,7 @@
 package dev.kapi.proxy.observe;
 
 import dev.kapi.config.Credentials;
-import java.time.Instant;
-import java.util.Objects;
+import dev.kapi.config.ForwardingCredentials;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,14 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * we compare what the delegate returns with what it returned last time; the identity check makes that free
  * while nothing changes.
  */
-public final class ReloadCountingCredentials implements Credentials {
+public final class ReloadCountingCredentials extends ForwardingCredentials {
 
-  private final Credentials delegate;
   private final AtomicReference<String> last = new AtomicReference<>();
   private final AtomicLong reloads = new AtomicLong();
 
   public ReloadCountingCredentials(Credentials delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** Wraps {@code credentials} unless it already counts. */
@@ -30,7 +28,7 @@ public final class ReloadCountingCredentials implements Credentials {
 
   @Override
   public Optional<String> authorization() {
-    Optional<String> header = delegate.authorization();
+    Optional<String> header = super.authorization();
     header.ifPresent(this::seen);
     return header;
   }
@@ -47,32 +45,8 @@ public final class ReloadCountingCredentials implements Credentials {
     }
   }
 
-  @Override
-  public boolean refreshAfterUnauthorized(String rejected) {
-    return delegate.refreshAfterUnauthorized(rejected);
-  }
-
-  @Override
-  public Optional<Instant> expiry() {
-    return delegate.expiry();
-  }
-
   /** How many times the credential changed since start. */
   public long reloads() {
     return reloads.get();
-  }
-
-  public Credentials delegate() {
-    return delegate;
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
-
-  @Override
-  public String toString() {
-    return describe();
   }
 }
