@@ -9,9 +9,9 @@ import java.util.Optional;
  * The proxy's credential as one event loop hands it out: the configured {@link Credentials} are asked once per pass
  * of the loop (one wait for ready sockets and the work it returns), not once per request.
  *
- * <p>Why: for a token file every ask is a {@code stat} through the kubelet's symlinks, which was ~6 % of the proxy's
- * CPU under load when made per request (docs/benchmarks.md, "One token check per pass"). Once per pass keeps the
- * rotation guarantee: a pass handles requests that were waiting on their sockets when it began, and its first
+ * <p>Why: for a token file every ask is a {@code stat} through the kubelet's symlinks, which was ~6 % of the event
+ * loop's CPU under load when made per request (docs/benchmarks.md, "One token check per pass"). Once per pass keeps
+ * the rotation guarantee: a pass handles requests that were waiting on their sockets when it began, and its first
  * request checks the file after that, so a request sent after the kubelet's {@code ..data} swap still goes out with
  * the new token. (A socket already ready may also yield bytes that arrived during the pass; such a request carries
  * the token of a moment before, which the API server still accepts, and a 401 re-reads it in any case.)

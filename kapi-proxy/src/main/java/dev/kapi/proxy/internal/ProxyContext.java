@@ -54,7 +54,8 @@ final class ProxyContext {
     Map<EventLoop, Credentials> perLoop = new HashMap<>();
     for (EventLoop loop : pools.keySet()) {
       // the loops Transport makes end each pass with its tail tasks; another kind of loop asks every time
-      perLoop.put(loop, loop instanceof SingleThreadIoEventLoop s ? new LoopPassCredentials(credentials, s) : credentials);
+      perLoop.put(loop,
+          loop instanceof SingleThreadIoEventLoop s ? new LoopPassCredentials(credentials, s) : credentials);
     }
     this.loopCredentials = Map.copyOf(perLoop);
   }
