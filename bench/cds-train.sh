@@ -30,7 +30,7 @@ done
 kill -TERM "$PID"
 wait "$PID" || true
 [ -s "$LIST" ] || { echo "cds-train: no class list written; see $ROOT/kapi-cli/target/kapi-cds-train.log" >&2; exit 1; }
-# -cp names the jar the launcher runs with -jar: the archive records it and is used only by a JVM with the same
+# -cp names the jar the launcher runs: the archive records it and is used only by a JVM with the same
 # class path (so an archive trained for one copy of kapi-cli/target is not used by another).
 JAR=$(ls "$ROOT"/kapi-cli/target/kapi-cli-*.jar | grep -v -e sources -e tests | head -n1)
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xshare:dump -XX:SharedClassListFile="$LIST" -XX:SharedArchiveFile="$ARCHIVE" \

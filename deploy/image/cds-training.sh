@@ -27,11 +27,11 @@ java=(/opt/kapi/runtime/bin/java @/opt/kapi/jvm.options)
 # can be taken. The proxy port is whatever `--port=0` gets (read back from "Starting to serve on ...").
 args=(--port=0)
 admin_port=""
-if "${java[@]}" -jar /opt/kapi/kapi.jar proxy --help 2>&1 | grep -q -- '--admin-address'; then
+if "${java[@]}" -cp /opt/kapi/kapi.jar dev.kapi.cli.Main proxy --help 2>&1 | grep -q -- '--admin-address'; then
   admin_port=$((20000 + RANDOM % 20000))
   args+=("--admin-address=127.0.0.1:$admin_port")
 fi
-"${java[@]}" -XX:DumpLoadedClassList="$work/classes.lst" -jar /opt/kapi/kapi.jar proxy "${args[@]}" \
+"${java[@]}" -XX:DumpLoadedClassList="$work/classes.lst" -cp /opt/kapi/kapi.jar dev.kapi.cli.Main proxy "${args[@]}" \
   >"$work/proxy.log" 2>&1 &
 pid=$!
 
@@ -64,8 +64,7 @@ fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 echo "cds-training: $(wc -l < "$work/classes.lst") classes loaded; dumping the archive"
-# -cp names the jar the entrypoint runs with -jar: the archive records it and is used only by a JVM with the same
-# class path.
+# -cp names the jar the entrypoint runs: the archive records it and is used only by a JVM with the same class path.
 "${java[@]}" -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" -XX:SharedArchiveFile=/opt/kapi/kapi.jsa \
   -cp /opt/kapi/kapi.jar >"$work/dump.log" 2>&1 || { echo "cds-training: dump failed:" >&2; tail -20 "$work/dump.log" >&2; }
 rm -rf "$work"
