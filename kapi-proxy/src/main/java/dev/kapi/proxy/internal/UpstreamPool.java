@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * client-go's transport does; while the first session is being opened, further such requests wait for it instead of
  * each opening a connection of its own. When the server does not pick HTTP/2, they use HTTP/1.1 connections from
  * then on.
+ *
+ * <p>The connection opened as the proxy starts ({@link #warm}) is the first request's: a request that comes while
+ * its handshake is still under way waits for it instead of opening a second one, as a stream waits for the first
+ * session (on a 2-core machine a cold TLS handshake is the largest part of the first response).
  */
 final class UpstreamPool {
 
@@ -39,6 +43,8 @@ final class UpstreamPool {
   private final ArrayDeque<Acquirer> waitingForSession = new ArrayDeque<>();
   private boolean sessionConnecting;
   private boolean serverRefusedHttp2; // it answered ALPN with http/1.1: no point asking again
+  private boolean warming; // the start-up connection is being opened
+  private Acquirer waitingForWarm; // the one request it will go to
 
   UpstreamPool(EventLoop loop, UpstreamConnector connector, int maxIdle) {
     this.loop = loop;
@@ -59,6 +65,10 @@ final class UpstreamPool {
         a.acquired(c, true);
         return;
       }
+    }
+    if (warming && waitingForWarm == null) {
+      waitingForWarm = a;
+      return;
     }
     connectNew(a);
   }
@@ -173,7 +183,8 @@ final class UpstreamPool {
 
   /**
    * Opens one connection ahead of the first request (TLS classes loaded, handshake done), an HTTP/2 session when
-   * ordinary requests are multiplexed; failures are ignored.
+   * ordinary requests are multiplexed. A failure is reported only to the request waiting for it, if any: that was its
+   * connection attempt, begun early (a fresh one would wait out the connect timeout a second time).
    */
   void warm(boolean multiplexed) {
     if (multiplexed) {
@@ -182,11 +193,27 @@ final class UpstreamPool {
       }
       return;
     }
-    connector.connect(loop, this).addListener(f -> {
+    warming = true;
+    Future<UpstreamConnection> f = connector.connect(loop, this);
+    if (f.isDone()) {
+      warmed(f);
+    } else {
+      f.addListener(done -> warmed(f));
+    }
+  }
+
+  /** The start-up connection goes to the request that waited for it, if any, or to the idle ones. */
+  private void warmed(Future<UpstreamConnection> f) {
+    warming = false;
+    Acquirer a = waitingForWarm;
+    waitingForWarm = null;
+    if (a == null) {
       if (f.isSuccess()) {
-        offer((UpstreamConnection) f.getNow());
+        offer(f.getNow());
       }
-    });
+    } else {
+      deliver(f, a);
+    }
   }
 
   void offer(UpstreamConnection c) {
