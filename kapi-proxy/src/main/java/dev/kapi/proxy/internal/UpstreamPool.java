@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Keep-alive connections to the API server for one event loop, used only from that loop: client and upstream
@@ -109,12 +110,7 @@ final class UpstreamPool {
 
   private void connectSession() {
     sessionConnecting = true;
-    Future<Object> f = connector.connectMultiplexed(loop, this);
-    if (f.isDone()) {
-      sessionConnected(f);
-    } else {
-      f.addListener(done -> sessionConnected(f));
-    }
+    whenDone(connector.connectMultiplexed(loop, this), this::sessionConnected);
   }
 
   private void sessionConnected(Future<Object> f) {
@@ -165,11 +161,15 @@ final class UpstreamPool {
 
   /** A fresh connection, never an idle one (the retry after a reused connection turned out to be dead). */
   void connectNew(Acquirer a) {
-    Future<UpstreamConnection> f = connector.connect(loop, this);
+    whenDone(connector.connect(loop, this), f -> deliver(f, a));
+  }
+
+  /** Hands {@code f} on at once if it is already done (a connection that failed before it began), else when it is. */
+  private static <T> void whenDone(Future<T> f, Consumer<Future<T>> then) {
     if (f.isDone()) {
-      deliver(f, a);
+      then.accept(f);
     } else {
-      f.addListener(done -> deliver(f, a));
+      f.addListener(done -> then.accept(f));
     }
   }
 
@@ -194,12 +194,7 @@ final class UpstreamPool {
       return;
     }
     warming = true;
-    Future<UpstreamConnection> f = connector.connect(loop, this);
-    if (f.isDone()) {
-      warmed(f);
-    } else {
-      f.addListener(done -> warmed(f));
-    }
+    whenDone(connector.connect(loop, this), this::warmed);
   }
 
   /** The start-up connection goes to the request that waited for it, if any, or to the idle ones. */
