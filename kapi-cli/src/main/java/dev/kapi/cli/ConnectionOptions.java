@@ -78,13 +78,21 @@ public final class ConnectionOptions {
 
   /** The flags as a picocli mixin, to add under the name "connection"; one per instance. */
   CommandSpec mixin() {
+    return mixin(Map.of());
+  }
+
+  /**
+   * The same, with some flags described for the command that has them ({@code kapi proxy}'s {@code -v} and
+   * {@code --request-timeout} act on proxied requests), keyed by field name.
+   */
+  CommandSpec mixin(Map<String, String> descriptions) {
     if (mixin == null) {
-      mixin = options();
+      mixin = options(descriptions);
     }
     return mixin;
   }
 
-  private CommandSpec options() {
+  private CommandSpec options(Map<String, String> descriptions) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
     spec.addOption(option(this, "kubeconfig", "--kubeconfig")
         .description("Path to the kubeconfig file to use.").build());
@@ -114,11 +122,12 @@ public final class ConnectionOptions {
     spec.addOption(option(this, "tlsServerName", "--tls-server-name")
         .description("Server name to use for server certificate validation.").build());
     spec.addOption(option(this, "requestTimeout", "--request-timeout")
-        .description("Time to wait for response headers (e.g. 5s, 1m); 0 waits forever.").build());
+        .description(descriptions.getOrDefault("requestTimeout",
+            "Time to wait for response headers (e.g. 5s, 1m); 0 waits forever. (default: 30s)")).build());
     spec.addOption(option(this, "verbosity", "-v", "--v").arity("0..1")
         .fallbackValue("6").paramLabel("LEVEL").preprocessor(new VerbosityLevel())
-        .description("Log each request to stderr (credentials redacted); 8 or more adds headers, and errors show "
-            + "stack traces.").build());
+        .description(descriptions.getOrDefault("verbosity", "Log each request to stderr (credentials redacted); 8 or "
+            + "more adds headers, and errors show stack traces.")).build());
     return spec;
   }
 
@@ -198,9 +207,6 @@ public final class ConnectionOptions {
   /** A client for the resolved configuration; with {@code -v} it logs requests to {@code err}. */
   public KubeClient client(PrintWriter err) {
     int level = verbosity();
-    if (level > 0) {
-      System.setProperty("kapi.verbose", "true"); // OneLineErrors' switch for stack traces
-    }
     ClusterConfig c = config();
     KubeClient.Builder b = KubeClient.builder(c);
     if (level > 0) {

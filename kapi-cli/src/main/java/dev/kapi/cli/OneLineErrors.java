@@ -4,7 +4,7 @@ import picocli.CommandLine;
 
 /**
  * Errors as one line on stderr. Any exception from a command: exit code 1 (or the {@link ExitCodeException}'s),
- * the stack trace only with {@code -v} (a {@code kapi.verbose} system property set by the verbose flag). A usage
+ * the stack trace only with {@code -v} (given to the command or before it). A usage
  * error (unknown flag, missing value): picocli's message and a pointer to the command's help, exit 2, as
  * kubectl's flag errors.
  */
@@ -12,12 +12,16 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-    if (Boolean.getBoolean("kapi.verbose")) {
+    if (verbose(cl.getCommandSpec())) {
       e.printStackTrace(cl.getErr());
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     cl.getErr().println("error: " + message.lines().findFirst().orElse(message));
     return e instanceof ExitCodeException x ? x.exitCode() : 1;
+  }
+
+  private static boolean verbose(CommandLine.Model.CommandSpec command) {
+    return command.mixins().containsKey("connection") && ConnectionOptions.of(command).verbosity() > 0;
   }
 
   @Override

@@ -12,11 +12,14 @@ import dev.kapi.proxy.ProxyServer;
 import dev.kapi.proxy.StartupWarmUp;
 import dev.kapi.proxy.UpstreamHttp2;
 import dev.kapi.proxy.lifecycle.GracefulShutdown;
+import dev.kapi.proxy.observe.AccessLog;
 import dev.kapi.proxy.observe.AsyncLineWriter;
 import dev.kapi.proxy.observe.LineSink;
+import dev.kapi.proxy.observe.VerboseRequestLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +32,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * runs until terminated.
  */
 public final class ProxyCommand implements Callable<Integer> {
+
+  /**
+   * kubectl's {@code -v} and {@code --request-timeout}, which kubectl proxy accepts and ignores, act on proxied
+   * requests here, so their help says so.
+   */
+  private static final Map<String, String> CONNECTION_FLAGS_ON_PROXIED_REQUESTS = Map.of(
+      "requestTimeout", "How long an ordinary request may wait for the API server's response headers before the "
+          + "proxy answers 504 (e.g. 5s, 1m); 0 waits forever. Watches, followed logs and upgrades are never cut. "
+          + "(default: " + GoDurations.format(ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT) + ")",
+      "verbosity", "Log one line per request on stderr: method, path, status, time, and what rejected or cut it "
+          + "(never a header or credential). Errors show stack traces.");
 
   int port;
   String address;
@@ -130,7 +144,7 @@ public final class ProxyCommand implements Callable<Integer> {
     spec.addOption(option(this, "allowImpersonation", "--allow-impersonation").arity("0..1").defaultValue("false")
         .description("Pass Impersonate-*, X-Remote-* and WebSocket bearer-token subprotocols through to the API "
             + "server. By default they are removed, so a client cannot use the proxy's impersonation rights.").build());
-    spec.addMixin("connection", connection.mixin());
+    spec.addMixin("connection", connection.mixin(CONNECTION_FLAGS_ON_PROXIED_REQUESTS));
     operations.addTo(spec);
     security.addTo(spec);
     spec.addOption(Flags.usageHelp()); // last, where picocli's standard help options go
@@ -187,8 +201,11 @@ public final class ProxyCommand implements Callable<Integer> {
     ProxyConfig config = config();
     operations.applyLogLevel();
     Optional<AsyncLineWriter> accessLog = operations.accessLog
-        ? Optional.of(LineSink.async(System.out, "kapi-access-log")) : Optional.empty();
-    OperationsConfig ops = operations.toConfig(accessLog.map(w -> w));
+        ? Optional.of(LineSink.async(System.out, "kapi-access-log", AccessLog::droppedNotice)) : Optional.empty();
+    Optional<AsyncLineWriter> requestLog = connection.verbosity() > 0
+        ? Optional.of(LineSink.async(System.err, "kapi-request-log", VerboseRequestLog::droppedNotice))
+        : Optional.empty();
+    OperationsConfig ops = operations.toConfig(accessLog.map(w -> w)).withRequestLog(requestLog.map(w -> w));
     ProxyServer server = ProxyServer.start(config, ops);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kapi-proxy-shutdown"));
     GracefulSignals signals = GracefulSignals.install(server, operations.shutdownGrace);
@@ -202,6 +219,7 @@ public final class ProxyCommand implements Callable<Integer> {
           + " connections finished, " + (s.forced() + s.tunnelsForced()) + " closed at the deadline");
     });
     accessLog.ifPresent(AsyncLineWriter::close);
+    requestLog.ifPresent(AsyncLineWriter::close);
     return 0;
   }
 
@@ -247,7 +265,16 @@ public final class ProxyCommand implements Callable<Integer> {
     if (conn.token != null && conn.tokenFile != null) {
       throw new ExitCodeException(2, "--token and --token-file cannot both be set");
     }
-    ClusterConfig clusterConfig = conn.config();
+    Duration headerTimeout = ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT;
+    if (conn.requestTimeout != null) {
+      try {
+        headerTimeout = ConnectionOptions.parseDuration(conn.requestTimeout);
+      } catch (IllegalArgumentException e) {
+        throw new ExitCodeException(2, e.getMessage());
+      }
+    }
+    // one wait for response headers for everything the proxy sends upstream, the discovery cache's fetches included
+    ClusterConfig clusterConfig = conn.config().toBuilder().requestTimeout(headerTimeout).build();
 
     if (ioThreads < 0) {
       throw new ExitCodeException(2, "--io-threads must be 0 (one per CPU) or more, got " + ioThreads);
@@ -260,7 +287,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ProxyConfig.Builder b = ProxyConfig.builder(clusterConfig).upstreamHttp2(http2).listen(listen).filter(rules).apiPrefix(apiPrefix)
         .wwwPrefix(wwwPrefix).keepAlive(keepAlive).appendServerPath(appendServerPath).readOnly(readOnly)
-        .allowImpersonation(allowImpersonation).eventLoopThreads(ioThreads);
+        .allowImpersonation(allowImpersonation).eventLoopThreads(ioThreads).responseHeaderTimeout(headerTimeout);
     security.apply(b);
     if (!www.isEmpty()) {
       Path dir = Path.of(www);

@@ -37,6 +37,24 @@ class ProxyFlagsTest {
   }
 
   @Test
+  void requestTimeoutIsTheWaitForResponseHeadersOfEveryRequestTheProxySends() {
+    ProxyConfig none = parsed("--server=https://127.0.0.1:6443", "--token=t").config();
+    assertThat(none.responseHeaderTimeout()).isEqualTo(ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT);
+    assertThat(none.cluster().requestTimeout()).isEqualTo(ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT);
+    ProxyConfig five = parsed("--server=https://127.0.0.1:6443", "--token=t", "--request-timeout=5s").config();
+    assertThat(five.responseHeaderTimeout()).hasSeconds(5);
+    assertThat(five.cluster().requestTimeout()).hasSeconds(5); // the discovery cache's fetches
+    ProxyConfig forever = parsed("--server=https://127.0.0.1:6443", "--token=t", "--request-timeout=0").config();
+    assertThat(forever.responseHeaderTimeout()).isZero();
+    assertThat(forever.cluster().requestTimeout()).isZero();
+    // before the subcommand, as kubectl's global flags may be
+    CommandLine kapi = KapiCommand.commandLine(CommandLine.defaultFactory());
+    kapi.parseArgs("--request-timeout=1m", "proxy", "--server=https://127.0.0.1:6443", "--token=t");
+    ProxyCommand proxy = kapi.getSubcommands().get("proxy").getCommand();
+    assertThat(proxy.config().responseHeaderTimeout()).hasMinutes(1);
+  }
+
+  @Test
   void aValueGivenInOneParseIsGoneInTheNext() {
     CommandLine cl = ProxyCommand.commandLine(new ConnectionOptions(Map.of(), home));
     cl.parseArgs("--port=0", "--read-only", "--disable-filter", "--max-upgrades=3", "-n", "x", "--server=https://a:1");

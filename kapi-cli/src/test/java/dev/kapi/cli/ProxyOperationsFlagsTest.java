@@ -18,7 +18,8 @@ class ProxyOperationsFlagsTest {
         {"--burst=5", "--burst needs --qps"},
         {"--shutdown-grace=soon", "--shutdown-grace: invalid duration"},
         {"--log-level=loud", "--log-level must be error, warn, info, debug or trace"},
-        {"--admin-address=9091", "--admin-address must be HOST:PORT or off"}}) {
+        {"--admin-address=9091", "--admin-address must be HOST:PORT or off"},
+        {"--request-timeout=soon", "--request-timeout: not a duration"}}) {
       CliRun r = CliRun.run(Map.of(), home, "proxy", "--server=https://127.0.0.1:1", "--token=t", bad[0]);
       assertThat(r.exit()).as(bad[0]).isEqualTo(2);
       assertThat(r.err().strip()).as(bad[0]).contains(bad[1]).doesNotContain("\n");

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kapi proxy} as a process: SIGTERM during a watch and during a large list, the access log, the start-up line. */
+/**
+ * {@code kapi proxy} as a process: SIGTERM during a watch and during a large list, the access log, {@code -v}'s
+ * request log and {@code --request-timeout}, the start-up line.
+ */
 @ExtendWith(ApiServerExtension.class)
 class ProxySignalsProcessTest {
 
@@ -196,6 +199,29 @@ class ProxySignalsProcessTest {
       assertThat(proxy.process().waitFor(40, TimeUnit.SECONDS)).isTrue();
       assertThat(proxy.process().exitValue()).isZero();
       assertThat(proxy.stderr()).contains("0 closed at the deadline");
+    }
+  }
+
+  @Test
+  void verboseLogsOneLinePerRequestAndRequestTimeoutZeroWaitsForeverEvenForCachedDiscovery(ApiServer api,
+      @TempDir Path dir) throws Exception {
+    try (Running proxy = start(api, dir, "-v", "--request-timeout=0", "--cache-discovery")) {
+      assertThat(status(proxy.port(), "/apis/batch/v1")).isEqualTo(200); // fetched by the discovery cache
+      assertThat(status(proxy.port(), "/api/v1/namespaces/default/configmaps?limit=1")).isEqualTo(200);
+      assertThat(status(proxy.port(), "/api/v1/namespaces/default/pods/p/exec")).isEqualTo(403);
+      await().atMost(Duration.ofSeconds(30)).until(() -> proxy.stderr().contains("/exec"));
+      assertThat(proxy.stderr().lines().filter(l -> !l.startsWith("kapi proxy: ")).toList()).satisfiesExactly(
+          l -> assertThat(l).matches("GET /apis/batch/v1 200 in [0-9.]+ ms"),
+          l -> assertThat(l).matches("GET /api/v1/namespaces/default/configmaps\\?limit=1 200 in [0-9.]+ ms"),
+          l -> assertThat(l).matches(
+              "GET /api/v1/namespaces/default/pods/p/exec 403 in [0-9.]+ ms, rejected by filter:reject-paths"));
+      assertThat(proxy.stderr()).contains("request log on stderr (-v)").doesNotContain(api.adminToken());
+    }
+  }
+
+  static int status(int port, String path) throws IOException {
+    try (Socket s = get(port, path, 0)) {
+      return Integer.parseInt(head(s.getInputStream()).split(" ")[1]);
     }
   }
 

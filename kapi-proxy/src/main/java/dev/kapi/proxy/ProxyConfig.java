@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param allowImpersonation    pass {@code Impersonate-*}, {@code X-Remote-*} and WebSocket bearer subprotocols
  * @param responseHeaderTimeout longest wait for the response head of an ordinary (not watch, not follow, not
  *                              upgrade) request; the proxy answers 504 after it. A request's own {@code timeout}
- *                              query parameter extends it.
+ *                              query parameter extends it. Zero: no limit ({@code --request-timeout=0})
  * @param eventLoopThreads      I/O threads; 0 means one per two available processors, at least one
  * @param maxIdleUpstreamPerThread keep-alive connections to the API server kept idle per I/O thread
  * @param policy                {@code --policy}: Role-shaped rules every request must satisfy before it goes upstream
@@ -59,6 +59,10 @@ public record ProxyConfig(ClusterConfig cluster, Listen listen, Optional<FilterR
     wwwPrefix = withSlashes(wwwPrefix == null ? DEFAULT_WWW_PREFIX : wwwPrefix);
     keepAlive = keepAlive == null ? Duration.ZERO : keepAlive;
     responseHeaderTimeout = responseHeaderTimeout == null ? DEFAULT_RESPONSE_HEADER_TIMEOUT : responseHeaderTimeout;
+    if (responseHeaderTimeout.isNegative()) {
+      throw new IllegalArgumentException("the response header timeout must not be negative, got "
+          + responseHeaderTimeout);
+    }
     if (eventLoopThreads < 0) {
       throw new IllegalArgumentException("eventLoopThreads must be >= 0");
     }

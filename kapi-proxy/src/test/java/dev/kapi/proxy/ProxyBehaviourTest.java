@@ -82,7 +82,17 @@ class ProxyBehaviourTest {
     start((ctx, req) -> { }, Credentials.none(), b -> b.responseHeaderTimeout(Duration.ofMillis(300)));
     RawHttp.Response r = RawHttp.get(proxy.port(), "/api/v1/namespaces", "localhost");
     assertThat(r.code()).isEqualTo(504);
-    assertThat(r.bodyText()).contains("\"reason\":\"Timeout\"").contains("sent no response headers within");
+    assertThat(r.bodyText()).contains("\"reason\":\"Timeout\"").contains("sent no response headers within 300ms");
+  }
+
+  @Test
+  void aZeroHeaderTimeoutWaitsForTheApiServer() throws Exception {
+    // --request-timeout=0: the API server answers after half a second, later than the 300 ms that got a 504 above
+    start((ctx, req) -> ctx.executor().schedule(() -> ok(ctx, "{\"kind\":\"NamespaceList\"}"), 500,
+        TimeUnit.MILLISECONDS), Credentials.none(), b -> b.responseHeaderTimeout(Duration.ZERO));
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api/v1/namespaces", "localhost");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("{\"kind\":\"NamespaceList\"}");
   }
 
   @Test

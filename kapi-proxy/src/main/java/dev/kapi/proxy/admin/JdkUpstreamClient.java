@@ -83,8 +83,10 @@ public final class JdkUpstreamClient {
 
   private CompletableFuture<HttpResponse<byte[]>> send(String path, Map<String, String> headers, String credential,
       Duration timeout) {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(uri(path)).timeout(timeout).GET()
-        .header("User-Agent", config.userAgent());
+    HttpRequest.Builder rb = HttpRequest.newBuilder(uri(path)).GET().header("User-Agent", config.userAgent());
+    if (!timeout.isZero()) { // zero is --request-timeout=0, "wait forever"; java.net.http refuses a zero timeout
+      rb.timeout(timeout);
+    }
     headers.forEach(rb::header);
     if (credential != null) {
       rb.header("Authorization", credential);

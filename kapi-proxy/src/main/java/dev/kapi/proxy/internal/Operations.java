@@ -21,6 +21,7 @@ import dev.kapi.proxy.observe.ExchangeObserver;
 import dev.kapi.proxy.observe.ProxyMetrics;
 import dev.kapi.proxy.observe.ReloadCountingCredentials;
 import dev.kapi.proxy.observe.UpstreamObserver;
+import dev.kapi.proxy.observe.VerboseRequestLog;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -63,6 +64,7 @@ public final class Operations {
     List<ExchangeObserver> observers = new ArrayList<>();
     metrics.ifPresent(observers::add);
     config.accessLog().ifPresent(sink -> observers.add(new AccessLog(sink)));
+    config.requestLog().ifPresent(sink -> observers.add(new VerboseRequestLog(sink)));
     this.exchanges = observers.isEmpty() ? ExchangeObserver.none() : ExchangeObserver.composite(observers);
     // the side channel sends the same (counting) credential as the data path
     Optional<JdkUpstreamClient> side = config.admin().isPresent() || config.discoveryCache().isPresent()

@@ -135,7 +135,9 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     px.ops.upstream.requestSent();
     if (kind == ExchangeKind.UNARY) {
       Duration t = headerTimeout();
-      headerTimeout = client.executor().schedule(this::headerTimedOut, t.toMillis(), TimeUnit.MILLISECONDS);
+      if (!t.isZero()) {
+        headerTimeout = client.executor().schedule(this::headerTimedOut, t.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
     if (!requestComplete && ch.isWritable()) {
       front.resumeReading();
@@ -153,10 +155,13 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
         UpstreamFailure.classify(cause).label());
   }
 
-  /** The configured timeout, or the request's own {@code timeout} parameter plus slack when that is longer. */
+  /**
+   * The configured timeout, or the request's own {@code timeout} parameter plus slack when that is longer; zero
+   * (none) when the proxy was told to wait forever.
+   */
   private Duration headerTimeout() {
     Duration t = px.config.responseHeaderTimeout();
-    if (rawQuery != null && rawQuery.contains("timeout=")) {
+    if (!t.isZero() && rawQuery != null && rawQuery.contains("timeout=")) {
       Duration asked = Queries.first(rawQuery, "timeout").flatMap(dev.kapi.proxy.GoDurations::parse).orElse(Duration.ZERO);
       Duration extended = asked.plusSeconds(10);
       if (extended.compareTo(t) > 0) {
@@ -176,7 +181,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       c.discard();
     }
     String why = "the API server " + px.serverDescription + " sent no response headers within "
-        + headerTimeout().toSeconds() + "s";
+        + dev.kapi.proxy.GoDurations.format(headerTimeout());
     px.ops.upstream.failed(UpstreamFailure.HEADER_TIMEOUT, why);
     fail(StatusResponses.timeout(client.alloc(), why), UpstreamFailure.HEADER_TIMEOUT.label());
   }

@@ -75,6 +75,11 @@ public final class AccessLog implements ExchangeObserver {
     return w.toString();
   }
 
+  /** The line that stands for {@code n} lines the writer had to drop. */
+  public static String droppedNotice(long n) {
+    return "{\"accessLogDropped\":" + n + "}";
+  }
+
   private static double millis(long nanos) {
     return Math.round(nanos / 1_000.0) / 1_000.0; // microsecond precision is plenty
   }

@@ -7,11 +7,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * Writes lines to a stream on its own thread, so an event loop never waits on a slow stdout (a full pipe, a
  * stalled log collector). When the queue is full, lines are dropped and counted rather than slowing the proxy;
- * the count is written as a line of its own once there is room.
+ * the count is written as a line of its own once there is room, in the log's own format.
  */
 public final class AsyncLineWriter implements LineSink, AutoCloseable {
 
@@ -19,12 +20,14 @@ public final class AsyncLineWriter implements LineSink, AutoCloseable {
   private static final String POISON = new String("close");
 
   private final PrintStream out;
+  private final LongFunction<String> droppedNotice;
   private final BlockingQueue<String> queue;
   private final AtomicLong dropped = new AtomicLong();
   private final Thread thread;
 
-  AsyncLineWriter(PrintStream out, String threadName, int capacity) {
+  AsyncLineWriter(PrintStream out, String threadName, int capacity, LongFunction<String> droppedNotice) {
     this.out = out;
+    this.droppedNotice = droppedNotice;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
@@ -60,7 +63,7 @@ public final class AsyncLineWriter implements LineSink, AutoCloseable {
         }
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
-          b.append("{\"accessLogDropped\":").append(lost).append("}\n");
+          b.append(droppedNotice.apply(lost)).append('\n');
         }
         out.print(b);
         out.flush();

@@ -79,7 +79,8 @@ class AccessLogTest {
   @Test
   void theAsyncWriterWritesWholeLinesAndFlushesOnClose() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    AsyncLineWriter w = new AsyncLineWriter(new PrintStream(bytes, true, StandardCharsets.UTF_8), "test-log", 1024);
+    AsyncLineWriter w = new AsyncLineWriter(new PrintStream(bytes, true, StandardCharsets.UTF_8), "test-log", 1024,
+        AccessLog::droppedNotice);
     for (int i = 0; i < 500; i++) {
       w.accept("{\"n\":" + i + "}");
     }

@@ -1,0 +1,47 @@
+package dev.kapi.proxy.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kapi.proxy.policy.RequestInfoParser;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class VerboseRequestLogTest {
+
+  @Test
+  void onePlainLinePerRequestWithStatusAndTimeAndNoSecretQueryValue() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    ObservedExchangeTest.FakeClock clock = new ObservedExchangeTest.FakeClock();
+    ObservedExchange e = ObservedExchange.start(new VerboseRequestLog(lines::add), clock, "GET",
+        "/api/v1/namespaces/demo/configmaps?limit=500&token=abc.def",
+        RequestInfoParser.parse("GET", "/api/v1/namespaces/demo/configmaps", Map.of()), ExchangeKind.UNARY, "curl/8");
+    clock.advance(Duration.ofNanos(4_060_000));
+    e.responseStarted(200, "");
+    e.completed();
+
+    assertThat(lines).containsExactly("GET /api/v1/namespaces/demo/configmaps?limit=500&token=REDACTED 200 in 4.1 ms");
+  }
+
+  @Test
+  void namesTheKindTheRejectingRuleAndTheAbortCause() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    VerboseRequestLog log = new VerboseRequestLog(lines::add);
+    ObservedExchangeTest.FakeClock clock = new ObservedExchangeTest.FakeClock();
+    ObservedExchange denied = ObservedExchange.start(log, clock, "POST", "/api/v1/namespaces/x/pods/p/exec?command=sh",
+        RequestInfoParser.parse("POST", "/api/v1/namespaces/x/pods/p/exec", Map.of()), ExchangeKind.UPGRADE, "");
+    denied.rejected(Rejection.filter("reject-paths"));
+    denied.responseStarted(403, "");
+    denied.completed();
+    ObservedExchange cut = ObservedExchange.start(log, clock, "GET", "/api/v1/pods?watch=1",
+        RequestInfoParser.parse("GET", "/api/v1/pods", Map.of("watch", "1")), ExchangeKind.STREAM, "");
+    clock.advance(Duration.ofMillis(1500));
+    cut.aborted("upstream closed mid-stream");
+
+    assertThat(lines).containsExactly(
+        "POST /api/v1/namespaces/x/pods/p/exec?command=sh 403 in 0.0 ms, upgrade, rejected by filter:reject-paths",
+        "GET /api/v1/pods?watch=1 0 in 1500.0 ms, stream, aborted: upstream closed mid-stream");
+  }
+}
