@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,7 +92,8 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true);
         ch = bind(b, new InetSocketAddress(tcp.address(), tcp.port()));
         InetSocketAddress a = (InetSocketAddress) ch.localAddress();
-        String host = a.getAddress().getHostAddress();
+        // RFC 5952's short form, as Go prints it: kubectl proxy --address=0.0.0.0 says "[::]:8001"
+        String host = NetUtil.toAddressString(a.getAddress());
         servingOn = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
       }
       Optional<AdminServer> admin;

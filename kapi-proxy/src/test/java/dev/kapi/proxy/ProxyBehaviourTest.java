@@ -86,6 +86,13 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void namesItsWildcardAddressInTheShortFormKubectlPrints() throws Exception {
+    start((ctx, req) -> ok(ctx, "{}"), Credentials.none(), b -> b.listen(Listen.tcp("0.0.0.0", 0)));
+    // dual-stack where the host has IPv6, as Go's listener is: "[::]:PORT", not "[0:0:0:0:0:0:0:0]:PORT"
+    assertThat(proxy.servingOn()).matches("(\\[::]|0\\.0\\.0\\.0):" + proxy.port());
+  }
+
+  @Test
   void aZeroHeaderTimeoutWaitsForTheApiServer() throws Exception {
     // --request-timeout=0: the API server answers after half a second, later than the 300 ms that got a 504 above
     start((ctx, req) -> ctx.executor().schedule(() -> ok(ctx, "{\"kind\":\"NamespaceList\"}"), 500,
