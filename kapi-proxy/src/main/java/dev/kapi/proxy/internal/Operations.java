@@ -18,6 +18,7 @@ import dev.kapi.proxy.lifecycle.GracefulShutdown;
 import dev.kapi.proxy.load.LoadProtection;
 import dev.kapi.proxy.observe.AccessLog;
 import dev.kapi.proxy.observe.ExchangeObserver;
+import dev.kapi.proxy.observe.LineLog;
 import dev.kapi.proxy.observe.ProxyMetrics;
 import dev.kapi.proxy.observe.ReloadCountingCredentials;
 import dev.kapi.proxy.observe.UpstreamObserver;
@@ -63,8 +64,8 @@ public final class Operations {
     this.metrics = config.admin().map(a -> new ProxyMetrics(new PrometheusRegistry(), credentials, proxy.cluster().tls()));
     List<ExchangeObserver> observers = new ArrayList<>();
     metrics.ifPresent(observers::add);
-    config.accessLog().ifPresent(sink -> observers.add(new AccessLog(sink)));
-    config.requestLog().ifPresent(sink -> observers.add(new VerboseRequestLog(sink)));
+    config.accessLog().ifPresent(sink -> observers.add(new LineLog(sink, AccessLog::format)));
+    config.requestLog().ifPresent(sink -> observers.add(new LineLog(sink, VerboseRequestLog::format)));
     this.exchanges = observers.isEmpty() ? ExchangeObserver.none() : ExchangeObserver.composite(observers);
     // the side channel sends the same (counting) credential as the data path
     Optional<JdkUpstreamClient> side = config.admin().isPresent() || config.discoveryCache().isPresent()

@@ -9,29 +9,22 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * One JSON object per finished request, on one line ({@code --access-log}). The fields are fixed, so log
- * pipelines can rely on them: {@code time} (request start, RFC 3339 UTC), {@code verb}, {@code method},
- * {@code path} (secret-looking query values redacted), {@code group}, {@code resource}, {@code subresource},
- * {@code namespace}, {@code name}, {@code status} (0: none sent), {@code bytesIn}, {@code bytesOut},
- * {@code firstByteMs}, {@code durationMs}, {@code userAgent}, {@code auditId} (the API server's, to join with
- * its audit log), {@code kind}, {@code outcome}, and {@code rejectedBy}/{@code abortCause} when they apply.
+ * The access log's line ({@code --access-log}, written by a {@link LineLog}): one JSON object per finished request.
+ * The fields are fixed, so log pipelines can rely on them: {@code time} (request start, RFC 3339 UTC),
+ * {@code verb}, {@code method}, {@code path} (secret-looking query values redacted), {@code group},
+ * {@code resource}, {@code subresource}, {@code namespace}, {@code name}, {@code status} (0: none sent),
+ * {@code bytesIn}, {@code bytesOut}, {@code firstByteMs}, {@code durationMs}, {@code userAgent}, {@code auditId}
+ * (the API server's, to join with its audit log), {@code kind}, {@code outcome}, and
+ * {@code rejectedBy}/{@code abortCause} when they apply.
  *
  * <p>It is built only from {@link Exchange}, which holds no header but the user agent and the audit id, so no
  * credential can reach the log.
  */
-public final class AccessLog implements ExchangeObserver {
+public final class AccessLog {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final LineSink sink;
-
-  public AccessLog(LineSink sink) {
-    this.sink = sink;
-  }
-
-  @Override
-  public void finished(ObservedExchange e) {
-    sink.accept(format(e));
+  private AccessLog() {
   }
 
   /** The log line for {@code e}, without the trailing newline. */

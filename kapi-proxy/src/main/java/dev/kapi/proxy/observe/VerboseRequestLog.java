@@ -1,27 +1,19 @@
 package dev.kapi.proxy.observe;
 
 /**
- * {@code kapi proxy -v}: one line per finished request, for a person reading stderr, as {@code kubectl proxy -v=6}
- * logs each round trip. Method, path (secret-looking query values redacted, as in the access log), status (0: none
+ * {@code kapi proxy -v}'s line (written by a {@link LineLog}): one per finished request, for a person reading
+ * stderr, as {@code kubectl proxy -v=6} logs each round trip. Method, path (secret-looking query values redacted, as in the access log), status (0: none
  * sent), time, and for anything but a plain request its kind, what rejected it or what cut it short:
  * <pre>
  * GET /api/v1/namespaces/demo/configmaps 200 in 4.1 ms
  * POST /api/v1/namespaces/demo/pods/p/exec 403 in 0.9 ms, upgrade, rejected by filter:reject-paths
  * GET /api/v1/pods?watch=1 200 in 61002.5 ms, stream, aborted: client closed the connection
  * </pre>
- * Built from {@link ObservedExchange}, like {@link AccessLog}, so no header and no credential can reach it.
+ * Made from {@link ObservedExchange}, as {@link AccessLog}'s is, so no header and no credential can reach it.
  */
-public final class VerboseRequestLog implements ExchangeObserver {
+public final class VerboseRequestLog {
 
-  private final LineSink sink;
-
-  public VerboseRequestLog(LineSink sink) {
-    this.sink = sink;
-  }
-
-  @Override
-  public void finished(ObservedExchange e) {
-    sink.accept(format(e));
+  private VerboseRequestLog() {
   }
 
   /** The line that stands for {@code n} lines the writer had to drop. */

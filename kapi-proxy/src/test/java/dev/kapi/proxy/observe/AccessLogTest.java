@@ -21,7 +21,7 @@ class AccessLogTest {
   void writesOneJsonObjectPerRequestWithTheDocumentedFields() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
     ObservedExchangeTest.FakeClock clock = new ObservedExchangeTest.FakeClock();
-    ObservedExchange e = ObservedExchange.start(new AccessLog(lines::add), clock, "GET",
+    ObservedExchange e = ObservedExchange.start(new LineLog(lines::add, AccessLog::format), clock, "GET",
         "/api/v1/namespaces/demo/configmaps?limit=500&token=abc.def",
         RequestInfoParser.parse("GET", "/api/v1/namespaces/demo/configmaps", Map.of()), ExchangeKind.UNARY,
         "kubectl/v1.32.4 (linux/amd64)");
@@ -55,7 +55,7 @@ class AccessLogTest {
   @Test
   void namesTheRejectingRuleAndAnAbortCause() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
-    AccessLog log = new AccessLog(lines::add);
+    LineLog log = new LineLog(lines::add, AccessLog::format);
     ObservedExchange denied = ObservedExchange.start(log, "POST", "/api/v1/namespaces/x/pods/p/exec?command=sh",
         RequestInfoParser.parse("POST", "/api/v1/namespaces/x/pods/p/exec", Map.of()), ExchangeKind.UPGRADE, "");
     denied.rejected(Rejection.filter("reject-paths"));

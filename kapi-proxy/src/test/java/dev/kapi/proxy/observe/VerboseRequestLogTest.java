@@ -15,7 +15,7 @@ class VerboseRequestLogTest {
   void onePlainLinePerRequestWithStatusAndTimeAndNoSecretQueryValue() {
     List<String> lines = new CopyOnWriteArrayList<>();
     ObservedExchangeTest.FakeClock clock = new ObservedExchangeTest.FakeClock();
-    ObservedExchange e = ObservedExchange.start(new VerboseRequestLog(lines::add), clock, "GET",
+    ObservedExchange e = ObservedExchange.start(new LineLog(lines::add, VerboseRequestLog::format), clock, "GET",
         "/api/v1/namespaces/demo/configmaps?limit=500&token=abc.def",
         RequestInfoParser.parse("GET", "/api/v1/namespaces/demo/configmaps", Map.of()), ExchangeKind.UNARY, "curl/8");
     clock.advance(Duration.ofNanos(4_060_000));
@@ -28,7 +28,7 @@ class VerboseRequestLogTest {
   @Test
   void namesTheKindTheRejectingRuleAndTheAbortCause() {
     List<String> lines = new CopyOnWriteArrayList<>();
-    VerboseRequestLog log = new VerboseRequestLog(lines::add);
+    LineLog log = new LineLog(lines::add, VerboseRequestLog::format);
     ObservedExchangeTest.FakeClock clock = new ObservedExchangeTest.FakeClock();
     ObservedExchange denied = ObservedExchange.start(log, clock, "POST", "/api/v1/namespaces/x/pods/p/exec?command=sh",
         RequestInfoParser.parse("POST", "/api/v1/namespaces/x/pods/p/exec", Map.of()), ExchangeKind.UPGRADE, "");
