@@ -83,7 +83,7 @@ public final class ConnectionOptions {
 
   /**
    * The same, with some flags described for the command that has them ({@code kapi proxy}'s {@code -v} and
-   * {@code --request-timeout} act on proxied requests), keyed by field name.
+   * {@code --request-timeout} act on proxied requests, and its {@code -n} on nothing), keyed by field name.
    */
   CommandSpec mixin(Map<String, String> descriptions) {
     if (mixin == null) {
@@ -103,7 +103,7 @@ public final class ConnectionOptions {
     spec.addOption(option(this, "user", "--user")
         .description("The name of the kubeconfig user to use.").build());
     spec.addOption(option(this, "namespace", "-n", "--namespace")
-        .description("The namespace scope for this request.").build());
+        .description(descriptions.getOrDefault("namespace", "The namespace scope for this request.")).build());
     spec.addOption(option(this, "server", "-s", "--server")
         .description("The address and port of the Kubernetes API server.").build());
     spec.addOption(option(this, "token", "--token")

@@ -35,14 +35,15 @@ public final class ProxyCommand implements Callable<Integer> {
 
   /**
    * kubectl's {@code -v} and {@code --request-timeout}, which kubectl proxy accepts and ignores, act on proxied
-   * requests here, so their help says so.
+   * requests here, so their help says so; {@code -n} is accepted and ignored, as by kubectl proxy.
    */
   private static final Map<String, String> CONNECTION_FLAGS_ON_PROXIED_REQUESTS = Map.of(
       "requestTimeout", "How long an ordinary request may wait for the API server's response headers before the "
           + "proxy answers 504 (e.g. 5s, 1m); 0 waits forever. Watches, followed logs and upgrades are never cut. "
           + "(default: " + GoDurations.format(ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT) + ")",
       "verbosity", "Log one line per request on stderr: method, path, status, time, and what rejected or cut it "
-          + "(never a header or credential). Errors show stack traces.");
+          + "(never a header or credential). Errors show stack traces.",
+      "namespace", "Accepted as kubectl proxy accepts it, and ignored: a proxied path names its own namespace.");
 
   int port;
   String address;
