@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kapi.proxy.policy.RequestInfoParser;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
@@ -74,6 +77,42 @@ class AccessLogTest {
     assertThat(b.get("firstByteMs").isNull()).isTrue();
     assertThat(b.get("abortCause").asText()).isEqualTo("upstream closed mid-stream");
     assertThat(b.get("verb").asText()).isEqualTo("watch");
+  }
+
+  @Test
+  void linesTheWriterCannotKeepUpWithAreCountedInALineOfTheLogsOwnFormat() throws Exception {
+    CountDownLatch stalled = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    OutputStream stuckCollector = new OutputStream() { // a log collector that stops reading for a while
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        stalled.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        bytes.write(b, off, len);
+      }
+    };
+    AsyncLineWriter w = new AsyncLineWriter(new PrintStream(stuckCollector, true, StandardCharsets.UTF_8), "test-log",
+        2, AccessLog::droppedNotice);
+    w.accept("{\"n\":0}");
+    assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+    for (int i = 1; i <= 5; i++) {
+      w.accept("{\"n\":" + i + "}"); // two fit in the queue, three do not
+    }
+    assertThat(w.dropped()).isEqualTo(3);
+    release.countDown();
+    w.close();
+    assertThat(bytes.toString(StandardCharsets.UTF_8).split("\n"))
+        .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"accessLogDropped\":3}");
   }
 
   @Test
