@@ -209,12 +209,17 @@ class ProxySignalsProcessTest {
       assertThat(status(proxy.port(), "/apis/batch/v1")).isEqualTo(200); // fetched by the discovery cache
       assertThat(status(proxy.port(), "/api/v1/namespaces/default/configmaps?limit=1")).isEqualTo(200);
       assertThat(status(proxy.port(), "/api/v1/namespaces/default/pods/p/exec")).isEqualTo(403);
-      await().atMost(Duration.ofSeconds(30)).until(() -> proxy.stderr().contains("/exec"));
+      assertThat(status(proxy.port(), "/api/v1/namespaces/default/configmaps?watch=1")).isEqualTo(200); // then gone
+      await().atMost(Duration.ofSeconds(30)).until(() -> proxy.stderr().contains("aborted"));
       assertThat(proxy.stderr().lines().filter(l -> !l.startsWith("kapi proxy: ")).toList()).satisfiesExactly(
           l -> assertThat(l).matches("GET /apis/batch/v1 200 in [0-9.]+ ms"),
           l -> assertThat(l).matches("GET /api/v1/namespaces/default/configmaps\\?limit=1 200 in [0-9.]+ ms"),
           l -> assertThat(l).matches(
-              "GET /api/v1/namespaces/default/pods/p/exec 403 in [0-9.]+ ms, rejected by filter:reject-paths"));
+              "GET /api/v1/namespaces/default/pods/p/exec 403 in [0-9.]+ ms, rejected by filter:reject-paths"),
+          l -> assertThat(l).matches(
+              "GET /api/v1/namespaces/default/configmaps\\?watch=1 200 after [0-9.]+ ms, stream started"),
+          l -> assertThat(l).matches("GET /api/v1/namespaces/default/configmaps\\?watch=1 200 in [0-9.]+ ms, stream, "
+              + "aborted: client closed the connection"));
       assertThat(proxy.stderr()).contains("request log on stderr (-v)").doesNotContain(api.adminToken());
     }
   }

@@ -65,7 +65,7 @@ public final class Operations {
     List<ExchangeObserver> observers = new ArrayList<>();
     metrics.ifPresent(observers::add);
     config.accessLog().ifPresent(sink -> observers.add(new LineLog(sink, AccessLog::format)));
-    config.requestLog().ifPresent(sink -> observers.add(new LineLog(sink, VerboseRequestLog::format)));
+    config.requestLog().ifPresent(sink -> observers.add(new VerboseRequestLog(sink)));
     this.exchanges = observers.isEmpty() ? ExchangeObserver.none() : ExchangeObserver.composite(observers);
     // the side channel sends the same (counting) credential as the data path
     Optional<JdkUpstreamClient> side = config.admin().isPresent() || config.discoveryCache().isPresent()

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A log of one line per finished exchange: {@link AccessLog}'s JSON for {@code --access-log}, {@link
- * VerboseRequestLog}'s text for {@code -v}. The format sees only {@link ObservedExchange}, which holds no credential.
+ * A log of one line per finished exchange in a given format ({@link AccessLog}'s JSON for {@code --access-log}).
+ * The format sees only {@link ObservedExchange}, which holds no credential.
  *
  * @param sink   where the lines go (an {@link AsyncLineWriter}, so the event loop never waits on the stream)
  * @param format the line for an exchange, without its newline
