@@ -36,6 +36,12 @@ public record ConfigFlags(
     return server.isPresent();
   }
 
+  /** The same flags with the token read from {@code file} instead of given as a value. */
+  public ConfigFlags withTokenFile(Path file) {
+    return new ConfigFlags(kubeconfig, context, cluster, user, namespace, server, Optional.empty(), Optional.of(file),
+        certificateAuthority, clientCertificate, clientKey, tlsServerName, insecureSkipTlsVerify, userAgent);
+  }
+
   @Override
   public String toString() {
     return "ConfigFlags{kubeconfig=" + kubeconfig.orElse(null) + ", context=" + context.orElse(null) + ", server="

@@ -25,6 +25,9 @@ import java.util.Optional;
  *
  * <p>Namespace: {@code --namespace}, else the context's, else (in a Pod, as kubectl does) the Pod's, else
  * {@code default}.
+ *
+ * <p>{@code --token} given the Pod's own service-account token (the seed's {@code --token="$(cat token)"}) reads
+ * that token file instead, so the credential follows the kubelet's rotation ({@link CopiedServiceAccountToken}).
  */
 public final class ConfigLoader {
 
@@ -59,6 +62,17 @@ public final class ConfigLoader {
 
   public ClusterConfig load(ConfigFlags flags) {
     FlagOverrides.validate(flags);
+    Path saToken = InClusterConfig.directory(env).resolve("token");
+    Optional<Path> followed = CopiedServiceAccountToken.fileHolding(flags, saToken);
+    if (followed.isEmpty()) {
+      return resolve(flags);
+    }
+    ClusterConfig c = resolve(flags.withTokenFile(followed.get()));
+    return c.toBuilder().source(c.source() + "; --token is the service account's token, read from " + followed.get()
+        + " as it rotates").build();
+  }
+
+  private ClusterConfig resolve(ConfigFlags flags) {
     boolean wantsKubeconfig = flags.context().isPresent() || flags.cluster().isPresent() || flags.user().isPresent();
     Optional<MergedKubeconfig> named = namedKubeconfig(flags); // --kubeconfig, else KUBECONFIG
     if (named.isPresent()) {

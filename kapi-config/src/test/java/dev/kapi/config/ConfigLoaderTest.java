@@ -75,6 +75,27 @@ class ConfigLoaderTest {
     return c.credentials().authorization().orElse(null);
   }
 
+  // ---- --token given the Pod's own token (the seed's --token="$(cat token)")
+
+  @Test
+  void aTokenFlagHoldingThePodsOwnTokenFollowsTheFileAsItRotates() throws Exception {
+    inPod();
+    ClusterConfig c = load(ConfigFlags.builder().server("https://10.0.0.1:443").token("pod-token").build());
+    assertThat(auth(c)).isEqualTo("Bearer pod-token");
+    assertThat(c.source()).contains("--token is the service account's token, read from " + podDir.resolve("token"));
+    Files.writeString(podDir.resolve("token"), "rotated-pod-token\n"); // the kubelet's next token
+    assertThat(auth(c)).isEqualTo("Bearer rotated-pod-token");
+  }
+
+  @Test
+  void anyOtherTokenFlagStaysTheStaticTokenItWasGiven() throws Exception {
+    inPod();
+    ClusterConfig c = load(ConfigFlags.builder().token("someone-elses").build());
+    Files.writeString(podDir.resolve("token"), "rotated-pod-token\n");
+    assertThat(auth(c)).isEqualTo("Bearer someone-elses");
+    assertThat(c.source()).doesNotContain("--token is");
+  }
+
   // ---- which source
 
   @Test

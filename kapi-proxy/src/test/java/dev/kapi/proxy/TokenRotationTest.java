@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kapi.config.ClusterConfig;
+import dev.kapi.config.ConfigFlags;
+import dev.kapi.config.ConfigLoader;
 import dev.kapi.config.Credentials;
 import dev.kapi.testing.ApiServer;
 import dev.kapi.testing.ApiServerExtension;
 import dev.kapi.testing.PodView;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kubelet rotates the projected token by swapping {@code ..data}; the old token is then revoked. kubectl proxy
@@ -33,7 +38,25 @@ class TokenRotationTest {
   void requestsKeepSucceedingWhileTheTokenIsRotatedAndTheOldOneRevoked(ApiServer api) throws Exception {
     String ns = api.uniqueNamespace("rotate");
     PodView pod = api.podView(ns, "app", "first-token-binding");
-    try (PodProxy p = PodProxy.start(api, pod, "app", READ, b -> { }, c -> c)) {
+    keepSucceedingThroughARotation(api, ns, pod, c -> c);
+  }
+
+  /**
+   * The seed's ambassador script: {@code --server=… --certificate-authority=… --token="$(cat token)"}. kubectl proxy
+   * never re-reads such a token; kapi sees it is the Pod's own and reads the file instead.
+   */
+  @Test
+  void theSeedsTokenFlagCopiedFromTheFileFollowsTheRotationToo(ApiServer api, @TempDir Path home) throws Exception {
+    String ns = api.uniqueNamespace("rotate-flag");
+    PodView pod = api.podView(ns, "app", "first-token-binding");
+    ConfigFlags seedFlags = ConfigFlags.builder().server(api.url().toString()).certificateAuthority(pod.caFile())
+        .token(pod.token()).build();
+    keepSucceedingThroughARotation(api, ns, pod, c -> new ConfigLoader(pod.envWithDirectory(), home).load(seedFlags));
+  }
+
+  private static void keepSucceedingThroughARotation(ApiServer api, String ns, PodView pod,
+      UnaryOperator<ClusterConfig> configure) throws Exception {
+    try (PodProxy p = PodProxy.start(api, pod, "app", READ, b -> { }, configure)) {
       String oldToken = pod.token();
       String path = "/api/v1/namespaces/" + ns + "/configmaps";
       Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
