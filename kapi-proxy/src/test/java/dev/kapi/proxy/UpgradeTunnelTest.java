@@ -187,6 +187,26 @@ class UpgradeTunnelTest {
   }
 
   @Test
+  void aWebSocketFromAPageOnAnotherSiteIsRefusedBeforeAnythingGoesUpstream() throws Exception {
+    start((ctx, req) -> answer101ThenEcho(ctx, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
+    String handshake = "GET /api/v1/namespaces/d/pods/p/portforward?ports=80 HTTP/1.1\r\nHost: localhost:8001\r\n"
+        + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    // what a browser sends for new WebSocket("ws://localhost:8001/…") on https://evil.example: no preflight
+    RawHttp.Response refused = RawHttp.exchange(proxy.port(), handshake + "Origin: https://evil.example\r\n\r\n");
+    assertThat(refused.code()).isEqualTo(403);
+    assertThat(refused.bodyText()).contains("\"reason\":\"Forbidden\"")
+        .contains("origin \\\"https://evil.example\\\": host \\\"evil.example\\\" matches no --accept-hosts rule");
+    assertThat(upstream.requests).isEmpty();
+    // a page served by the proxy itself (--www), or a client that names its own target, passes
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      c.send(handshake + "Origin: http://localhost:8001\r\n\r\n");
+      assertThat(c.readResponse(false).code()).isEqualTo(101);
+    }
+  }
+
+  @Test
   void theDefaultFilterRefusesExecBeforeAnythingGoesUpstream() throws Exception {
     upstream = new FakeUpstream((ctx, req) -> answer101ThenEcho(ctx, SPDY_HEAD));
     proxy = ProxyServer.start(ProxyConfig.builder(upstream.cluster(Credentials.none())).port(0).build());

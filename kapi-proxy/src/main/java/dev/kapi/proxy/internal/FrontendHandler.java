@@ -210,7 +210,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     String method = req.method().name();
     ExchangeKind kind = ExchangeKind.of(filterPath, target.rawQuery(), req.headers());
     ObservedExchange seen = observe(req, path, target.rawQuery(), kind);
-    if (px.filter.isPresent() && filter(method, path, host) instanceof FilterDecision.Deny deny) {
+    if (px.filter.isPresent() && filter(method, path, host, upgrade ? req.headers().get(HttpHeaderNames.ORIGIN) : null)
+        instanceof FilterDecision.Deny deny) {
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath + ": "
           + deny.reason()), upgrade, Rejection.filter(deny.rule()));
       return;
@@ -319,8 +320,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
         }));
   }
 
-  /** The filter's decision; the Host part is remembered per connection (clients send the same Host every time). */
-  private FilterDecision filter(String method, String path, String host) {
+  /**
+   * The filter's decision; the Host part is remembered per connection (clients send the same Host every time).
+   * {@code origin}: an upgrade's {@code Origin} header, or null.
+   */
+  private FilterDecision filter(String method, String path, String host, String origin) {
     RequestFilter f = px.filter.get();
     FilterDecision d = f.decidePathAndMethodAsSent(method, path);
     if (d instanceof FilterDecision.Deny) {
@@ -331,7 +335,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       lastHost = h;
       lastHostDecision = f.decideHost(h);
     }
-    return lastHostDecision;
+    return origin == null || lastHostDecision instanceof FilterDecision.Deny ? lastHostDecision : f.decideOrigin(origin);
   }
 
   private static boolean readOnlyAllows(String method, ExchangeKind kind, String path, String rawQuery) {

@@ -78,6 +78,21 @@ final class RequestFilter {
     return FilterDecision.ALLOW;
   }
 
+  /**
+   * The {@code Origin} of an upgrade request. A web page can open a WebSocket to {@code localhost} without a
+   * preflight, and its Host is then one this filter accepts; its Origin names the page's site, which must be an
+   * accepted host too. kubectl and client-go send no Origin; a client that sends its target's, as the Python
+   * client does, passes. An opaque origin ({@code null}) names no host and is refused by the default rules.
+   */
+  FilterDecision decideOrigin(String origin) {
+    String o = origin.strip();
+    int scheme = o.indexOf("://");
+    String authority = scheme < 0 ? o : o.substring(scheme + 3);
+    int slash = authority.indexOf('/');
+    FilterDecision d = decideHost(slash < 0 ? authority : authority.substring(0, slash));
+    return d instanceof FilterDecision.Deny deny ? new FilterDecision.Deny("origin \"" + o + "\": " + deny.reason()) : d;
+  }
+
   private static Rule firstMatch(Rule[] rules, String subject) {
     for (Rule r : rules) {
       if (r.matches(subject)) {

@@ -85,6 +85,28 @@ class RequestFilterTest {
     assertThat(f.decide("GET", "/api", host) instanceof FilterDecision.Allow).isEqualTo(accept);
   }
 
+  /** A web page's WebSocket carries its site as Origin; only a site the host rules accept may open one. */
+  @ParameterizedTest(name = "Origin={0} -> {1}")
+  @CsvSource({
+      "'http://localhost:8001', true", // the Python client sends its own target
+      "'http://127.0.0.1', true",
+      "'http://[::1]:3000', true",
+      "'HTTP://LOCALHOST', true",
+      "'https://evil.example', false",
+      "'http://localhost.evil.example', false",
+      "'http://evil.example/localhost', false",
+      "'null', false", // an opaque origin: a sandboxed frame, a file
+      "'', false"})
+  void anUpgradesOriginMustBeAnAcceptedHostToo(String origin, boolean accept) {
+    RequestFilter f = new RequestFilter(FilterRules.kubectlDefaults());
+    FilterDecision d = f.decideOrigin(origin);
+    assertThat(d instanceof FilterDecision.Allow).isEqualTo(accept);
+    if (d instanceof FilterDecision.Deny deny) {
+      assertThat(deny.reason()).startsWith("origin \"" + origin + "\": ").contains("--accept-hosts");
+      assertThat(deny.rule()).isEqualTo("accept-hosts");
+    }
+  }
+
   @Test
   void aRuleWrittenAroundKubectlsIpv6BugStillWorks() {
     RequestFilter f = new RequestFilter(FilterRules.parse(D_ACCEPT, D_REJECT, "^::1$", D_METHODS));
