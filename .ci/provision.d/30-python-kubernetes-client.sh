@@ -8,6 +8,10 @@ VERSION=37.0.2
 if "$VENV/bin/python3" -c "import kubernetes, sys; sys.exit(kubernetes.__version__ != '$VERSION')" 2>/dev/null; then
   exit 0
 fi
-python3 -m venv "$VENV"
+if ! python3 -m venv "$VENV"; then # Debian's own python3 keeps venv's pip in a package of its own
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+fi
 "$VENV/bin/python3" -m pip install -q --disable-pip-version-check "kubernetes==$VERSION"
 "$VENV/bin/python3" -c 'import kubernetes; print("python-peers: kubernetes", kubernetes.__version__)'
