@@ -9,7 +9,8 @@ if "$VENV/bin/python3" -c "import kubernetes, sys; sys.exit(kubernetes.__version
   exit 0
 fi
 if ! python3 -m venv "$VENV"; then # Debian's own python3 keeps venv's pip in a package of its own
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
   rm -rf "$VENV"
   python3 -m venv "$VENV"
 fi
