@@ -197,11 +197,13 @@ public final class ConnectionOptions {
 
   public ClusterConfig config() {
     ClusterConfig c = new ConfigLoader(env, home).load(flags());
-    String timeout = effective().requestTimeout;
-    if (timeout != null) {
-      c = c.toBuilder().requestTimeout(parseDuration(timeout)).build();
-    }
-    return c;
+    Optional<Duration> timeout = requestTimeout();
+    return timeout.isPresent() ? c.toBuilder().requestTimeout(timeout.get()).build() : c;
+  }
+
+  /** The {@code --request-timeout} in effect, if given; a value that is not a duration is an IllegalArgumentException. */
+  public Optional<Duration> requestTimeout() {
+    return Optional.ofNullable(effective().requestTimeout).map(ConnectionOptions::parseDuration);
   }
 
   /** A client for the resolved configuration; with {@code -v} it logs requests to {@code err}. */

@@ -266,13 +266,11 @@ public final class ProxyCommand implements Callable<Integer> {
     if (conn.token != null && conn.tokenFile != null) {
       throw new ExitCodeException(2, "--token and --token-file cannot both be set");
     }
-    Duration headerTimeout = ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT;
-    if (conn.requestTimeout != null) {
-      try {
-        headerTimeout = ConnectionOptions.parseDuration(conn.requestTimeout);
-      } catch (IllegalArgumentException e) {
-        throw new ExitCodeException(2, e.getMessage());
-      }
+    Duration headerTimeout;
+    try {
+      headerTimeout = conn.requestTimeout().orElse(ProxyConfig.DEFAULT_RESPONSE_HEADER_TIMEOUT);
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodeException(2, e.getMessage());
     }
     // one wait for response headers for everything the proxy sends upstream, the discovery cache's fetches included
     ClusterConfig clusterConfig = conn.config().toBuilder().requestTimeout(headerTimeout).build();
