@@ -67,7 +67,7 @@ public final class ConnectionOptions {
 
   /** The process's own environment. */
   public ConnectionOptions() {
-    this(System.getenv(), Path.of(System.getProperty("user.home")));
+    this(System.getenv(), ConfigLoader.home(System.getenv()));
   }
 
   /** A given environment and home directory (tests; a Pod's environment). */

@@ -36,6 +36,11 @@ public final class Main {
       // for in every jar on the class path: about 40 ms of every start (no kapi option is a Groovy closure)
       System.setProperty("picocli.disable.closures", "true");
     }
+    if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+      // a kubeconfig proxy-url with user:password sends Basic on the CONNECT to the proxy, as kubectl does; the JDK
+      // strips it from tunnels by default, and the proxy would answer 407
+      System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+    }
     Optional<String[]> proxy = proxyArgs(args);
     if (proxy.isPresent()) {
       // the ambassador's start-up counts (first response in a new Pod): building every subcommand's model, and

@@ -29,20 +29,9 @@ final class Output {
   private final ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .stringQuotingChecker(new GoYamlQuoting())
       .build());
   private final DefaultPrettyPrinter pretty;
-
-  /** Go's YAML encoder also quotes strings a YAML 1.1 reader would take for a timestamp, so kubectl prints them quoted. */
-  static final class GoYamlQuoting extends com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker.Default {
-    private static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}([Tt ].*)?");
-
-    @Override
-    public boolean needToQuoteValue(String value) {
-      return super.needToQuoteValue(value) || TIMESTAMP.matcher(value).matches();
-    }
-  }
 
   Output() {
     DefaultIndenter four = new DefaultIndenter("    ", "\n");

@@ -74,4 +74,38 @@ class ClientCommandsProcessTest {
     Result loud = kapi(nowhere, home, "get", "-v", "--raw", "/api");
     assertThat(loud.err()).contains("\tat dev.kapi.");
   }
+
+  @Test
+  void aProxyUrlWithCredentialsTunnelsWithBasicAndStillSendsTheBearerToken(ApiServer api, @TempDir Path home)
+      throws Exception {
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("bob:s@cret".getBytes(StandardCharsets.UTF_8));
+    try (ConnectProxy proxy = new ConnectProxy(basic)) {
+      Path kubeconfig = home.resolve("proxied.yaml");
+      java.nio.file.Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+          + "clusters:\n- name: c\n  cluster:\n    server: " + api.url() + "\n    certificate-authority: " + api.caFile()
+          + "\n    proxy-url: http://bob:s%40cret@127.0.0.1:" + proxy.port() + "\n"
+          + "users:\n- name: u\n  user:\n    token: " + api.adminToken() + "\n"
+          + "contexts:\n- name: c\n  context: {cluster: c, user: u}\n");
+
+      Result who = kapi(Map.of(), home, "whoami", "--kubeconfig=" + kubeconfig);
+
+      assertThat(who.exit()).as(who.err()).isZero();
+      assertThat(who.out()).doesNotContain("system:anonymous").contains("system:masters");
+      assertThat(proxy.seen).isNotEmpty().allSatisfy(s -> {
+        assertThat(s.requestLine()).isEqualTo("CONNECT 127.0.0.1:" + api.port() + " HTTP/1.1");
+        assertThat(s.proxyAuthorization()).isEqualTo(basic);
+      });
+    }
+  }
+
+  @Test
+  void theKubeconfigIsFoundUnderHomeAsTheEnvironmentSetsIt(ApiServer api, @TempDir Path home) throws Exception {
+    java.nio.file.Files.createDirectories(home.resolve(".kube"));
+    java.nio.file.Files.copy(api.adminKubeconfig(), home.resolve(".kube").resolve("config"));
+
+    Result who = kapi(Map.of(), home, "whoami"); // HOME is the temporary directory; the account's home has no config
+
+    assertThat(who.exit()).as(who.err()).isZero();
+    assertThat(who.out()).contains("system:masters");
+  }
 }

@@ -146,6 +146,27 @@ class ClientCommandsTest {
   }
 
   @Test
+  void yamlQuotesEveryStringThatKubectlQuotesSoItsOutputAppliesAgain(ApiServer api) throws Exception {
+    String ns = api.uniqueNamespace("yaml");
+    // strings Go's YAML reader would take for numbers (0o17, 1_000, 8:30 ...), and near misses it would not
+    List<String> values = List.of("0o17", "0O17", "-0o17", "+0o17", "0o", "0b101", "0B101", "0x1F", "0X1F", "-0x1F",
+        "1_000", "0x_1F", "1e3", "1.5e3", ".5", "+.5", "5.", "+1", "0777", "08", "09", "1:20", "8:30", "190:20:30", "-1:30",
+        "1:60", ".inf", "-.Inf", "+.INF", ".NaN", "+.nan", "NaN", "inf", "y", "No", "Off", "TRUE", "null", "~", "2001-12-14", "1.0.0", "1_0.5", "1e",
+        "1e-3", "0x", "0xG", "0b2", "0o8", "123456789012345678901234567890", "0xFFFFFFFFFFFFFFFFFFFF",
+        "18446744073709551615", "0x1p-2", "\u0663", "0", "-0");
+    com.fasterxml.jackson.databind.node.ObjectNode cm = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"numbers\"}}");
+    for (int i = 0; i < values.size(); i++) {
+      cm.with("data").put(String.format("k%02d", i), values.get(i));
+    }
+    api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", cm);
+
+    String yaml = admin(api, "get", "cm", "numbers", "-n", ns, "-o", "yaml").out();
+    assertThat(yaml).isEqualTo(kubectl("get", "cm", "numbers", "-n", ns, "-o", "yaml", "--kubeconfig=" + api.adminKubeconfig()));
+    assertThat(yaml).contains("k00: \"0o17\"", ": \"1:20\"", ": \".inf\"", "k04: 0o\n");
+  }
+
+  @Test
   void userErrorsAreOneLineWithoutAStackTrace(ApiServer api) {
     CliRun unknown = admin(api, "get", "nosuchthings");
     assertThat(unknown.exit()).isEqualTo(1);

@@ -173,7 +173,8 @@ public final class Informer implements AutoCloseable {
     Optional<String> next = Optional.empty();
     do {
       ListOptions page = next.isPresent() ? options.withContinue(next.get()) : options;
-      ListPage p = resources.listPage(page.withResourceVersion(null));
+      // from etcd, the newest state: no resourceVersion, and so no resourceVersionMatch either (the server refuses one alone)
+      ListPage p = resources.listPage(page.withResourceVersion(null).withResourceVersionMatch(null));
       if (rv == null) {
         rv = p.resourceVersion(); // pages share the first page's snapshot
       }

@@ -57,9 +57,13 @@ public final class ListOptions {
     return new ListOptions(labelSelector, fieldSelector, limit, continueToken, resourceVersion, resourceVersionMatch, timeoutSeconds);
   }
 
-  /** Continue a paged list from this token (from a previous {@link ListPage}). */
+  /**
+   * Continue a paged list from this token (from a previous {@link ListPage}). The token carries the first page's
+   * snapshot, so {@code resourceVersion} and {@code resourceVersionMatch} are cleared: the API server refuses either
+   * beside {@code continue}, as client-go's pager knows.
+   */
   public ListOptions withContinue(String token) {
-    return new ListOptions(labelSelector, fieldSelector, limit, token, resourceVersion, resourceVersionMatch, timeoutSeconds);
+    return new ListOptions(labelSelector, fieldSelector, limit, token, null, null, timeoutSeconds);
   }
 
   /** For a list: the version semantics of {@code resourceVersion} ("0" = any cached); for a watch: where to start. */

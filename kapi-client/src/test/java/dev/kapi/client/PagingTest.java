@@ -61,4 +61,28 @@ class PagingTest {
       }
     }
   }
+
+  @Test
+  void aPagedListAtAnExactResourceVersionReadsEveryPageFromThatSnapshot(ApiServer api) {
+    String ns = api.uniqueNamespace("paging-rv");
+    try (KubeClient kube = TestClients.admin(api)) {
+      Resources cms = kube.resources("cm").inNamespace(ns);
+      for (int i = 0; i < 5; i++) {
+        cms.create(TestClients.configMap("before-" + i, "k", "v"));
+      }
+      String snapshot = cms.listPage(ListOptions.all().withLimit(1)).resourceVersion();
+      cms.create(TestClients.configMap("after", "k", "v"));
+
+      // the API server forbids resourceVersion and resourceVersionMatch beside continue: the token carries the snapshot
+      for (String match : List.of("Exact", "NotOlderThan")) {
+        List<String> names = cms.list(ListOptions.all().withLimit(2).withResourceVersion(snapshot)
+            .withResourceVersionMatch(match)).map(o -> o.at("/metadata/name").asText()).toList();
+        if (match.equals("Exact")) {
+          assertThat(names).containsExactly("before-0", "before-1", "before-2", "before-3", "before-4");
+        } else {
+          assertThat(names).contains("before-0", "before-4", "after");
+        }
+      }
+    }
+  }
 }

@@ -47,7 +47,16 @@ public final class ConfigLoader {
 
   /** Uses this process's environment and home directory. */
   public static ConfigLoader fromEnvironment() {
-    return new ConfigLoader(System.getenv(), Path.of(System.getProperty("user.home")));
+    return new ConfigLoader(System.getenv(), home(System.getenv()));
+  }
+
+  /**
+   * The home directory as kubectl finds it: {@code $HOME} when set, else the account's. The JVM's
+   * {@code user.home} is the account's only, which differs in containers and CI jobs that set {@code HOME}.
+   */
+  public static Path home(Map<String, String> env) {
+    String h = env.get("HOME");
+    return h != null && !h.isEmpty() ? Path.of(h) : Path.of(System.getProperty("user.home"));
   }
 
   /** In-cluster only, like {@code rest.InClusterConfig()}. */

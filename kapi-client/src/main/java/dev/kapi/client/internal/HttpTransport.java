@@ -9,9 +9,7 @@ import dev.kapi.config.ClusterConfig;
 import dev.kapi.config.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Authenticator;
 import java.net.InetSocketAddress;
-import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -20,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +45,7 @@ public final class HttpTransport implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final String base;
+  private final Optional<String> proxyAuthorization;
   private final boolean compression;
   private volatile boolean closed;
 
@@ -60,6 +60,7 @@ public final class HttpTransport implements AutoCloseable {
     this.http = httpClient(config, version, executor);
     URI s = config.server();
     this.base = s.getScheme() + "://" + s.getRawAuthority() + config.pathPrefix();
+    this.proxyAuthorization = proxyAuthorization(config.proxy());
   }
 
   private static HttpClient httpClient(ClusterConfig config, HttpClient.Version version, ExecutorService executor) {
@@ -87,18 +88,21 @@ public final class HttpTransport implements AutoCloseable {
     }
     int port = p.getPort() == -1 ? 80 : p.getPort();
     b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(p.getHost(), port)));
-    if (p.getRawUserInfo() != null) {
-      String[] up = p.getRawUserInfo().split(":", 2);
+  }
+
+  /**
+   * {@code Proxy-Authorization} for a proxy URL with {@code user:password}, sent up front as client-go does. Not an
+   * {@link java.net.Authenticator}: with one set, java.net.http drops every caller-set {@code Authorization}, so the
+   * bearer token would silently vanish and the API server would see an anonymous user. Through a CONNECT tunnel the
+   * JDK forwards Basic only when {@code jdk.http.auth.tunneling.disabledSchemes} allows it (the kapi CLI does).
+   */
+  static Optional<String> proxyAuthorization(Optional<URI> proxy) {
+    return proxy.map(URI::getRawUserInfo).map(info -> {
+      String[] up = info.split(":", 2);
       String user = URLDecoder.decode(up[0], StandardCharsets.UTF_8);
-      char[] pass = up.length > 1 ? URLDecoder.decode(up[1], StandardCharsets.UTF_8).toCharArray() : new char[0];
-      // Basic for CONNECT tunnels is off in the JDK unless jdk.http.auth.tunneling.disabledSchemes allows it
-      b.authenticator(new Authenticator() {
-        @Override
-        protected PasswordAuthentication getPasswordAuthentication() {
-          return getRequestorType() == RequestorType.PROXY ? new PasswordAuthentication(user, pass) : null;
-        }
-      });
-    }
+      String pass = up.length > 1 ? URLDecoder.decode(up[1], StandardCharsets.UTF_8) : "";
+      return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
+    });
   }
 
   private static ThreadFactory daemonThreads() {
@@ -241,6 +245,7 @@ public final class HttpTransport implements AutoCloseable {
       b.header("Accept-Encoding", "gzip");
     }
     auth.ifPresent(a -> b.header("Authorization", a));
+    proxyAuthorization.ifPresent(a -> b.header("Proxy-Authorization", a));
     return b.build();
   }
 
