@@ -43,6 +43,13 @@ public final class ApiResourcesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // checked before anything goes to the server, with kubectl's words
+    if (output != null && !output.equals("wide") && !output.equals("name")) {
+      throw new ExitCodeException(1, "--output " + output + " is not available");
+    }
+    if (sortBy != null && !sortBy.equals("name") && !sortBy.equals("kind")) {
+      throw new ExitCodeException(1, "--sort-by accepts only name or kind");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (KubeClient kube = ConnectionOptions.of(spec).client(err)) {

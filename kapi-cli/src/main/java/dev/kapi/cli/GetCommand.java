@@ -158,11 +158,19 @@ public final class GetCommand implements Callable<Integer> {
       return table(kube, r, names, options, out, err);
     }
     List<JsonNode> objects = new ArrayList<>();
+    List<KubeApiException> errors = new ArrayList<>();
     if (names.isEmpty()) {
       r.list(options).forEach(objects::add);
     } else {
       for (String n : names) {
-        objects.add(r.get(n));
+        try {
+          objects.add(r.get(n));
+        } catch (KubeApiException e) {
+          if (names.size() == 1) {
+            throw e;
+          }
+          errors.add(e); // kubectl prints what it found, then each failure
+        }
       }
     }
     if (output.equals("name")) {
@@ -176,7 +184,13 @@ public final class GetCommand implements Callable<Integer> {
     if (objects.isEmpty() && names.isEmpty()) {
       noneFound(r, err);
     }
-    return 0;
+    return failures(errors, err);
+  }
+
+  /** The failures of a get by several names, after everything that was found: exit 1 if there were any. */
+  private static int failures(List<KubeApiException> errors, PrintWriter err) {
+    errors.forEach(e -> err.println(Output.serverError(e)));
+    return errors.isEmpty() ? 0 : 1;
   }
 
   /** kubectl's default output: the server renders a Table (its own columns, ages, statuses); we align it. */
@@ -194,6 +208,7 @@ public final class GetCommand implements Callable<Integer> {
     } else {
       names.forEach(n -> paths.add(type.objectPath(ns, n)));
     }
+    List<KubeApiException> errors = new ArrayList<>();
     for (String path : paths) {
       Optional<String> next = Optional.empty();
       do {
@@ -206,7 +221,16 @@ public final class GetCommand implements Callable<Integer> {
           }
           next.ifPresent(c -> b.query("continue", c));
         }
-        JsonNode t = kube.send(b.build()).json();
+        JsonNode t;
+        try {
+          t = kube.send(b.build()).json();
+        } catch (KubeApiException e) {
+          if (names.size() <= 1) {
+            throw e;
+          }
+          errors.add(e);
+          break;
+        }
         if (headers.isEmpty()) {
           if (withNamespace) {
             headers.add("NAMESPACE");
@@ -234,12 +258,14 @@ public final class GetCommand implements Callable<Integer> {
         next = token.isEmpty() ? Optional.empty() : Optional.of(token);
       } while (next.isPresent());
     }
-    if (rows.isEmpty()) {
+    if (rows.isEmpty() && errors.isEmpty()) {
       noneFound(r, err);
       return 0;
     }
-    Output.table(headers, rows, noHeaders, out);
-    return 0;
+    if (!rows.isEmpty()) {
+      Output.table(headers, rows, noHeaders, out);
+    }
+    return failures(errors, err);
   }
 
   private void noneFound(Resources r, PrintWriter err) {

@@ -32,6 +32,10 @@ public final class WhoAmICommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (output != null && !output.equals("json") && !output.equals("yaml")) {
+      throw new ExitCodeException(1, "unable to match a printer suitable for the output format \"" + output
+          + "\", allowed formats are: json,yaml");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (KubeClient kube = ConnectionOptions.of(spec).client(err)) {

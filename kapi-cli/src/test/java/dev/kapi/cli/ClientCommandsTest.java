@@ -38,6 +38,17 @@ class ClientCommandsTest {
     return out;
   }
 
+  /** kubectl's stdout alone, expecting {@code exit}. */
+  static String kubectlOut(int exit, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("kubectl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("kubectl %s", List.of(args)).isEqualTo(exit);
+    return out;
+  }
+
   CliRun admin(ApiServer api, String... args) {
     List<String> a = new ArrayList<>(List.of(args));
     a.add("--kubeconfig=" + api.adminKubeconfig());
@@ -140,6 +151,18 @@ class ClientCommandsTest {
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).isEqualTo("Error from server (NotFound): configmaps \"nope\" not found\n");
 
+    // several names: what was found, then each failure, exit 1, as kubectl
+    for (String format : List.of("json", "name")) {
+      CliRun some = admin(api, "get", "cm", "alpha", "nope", "beta", "-n", ns, "-o", format);
+      assertThat(some.exit()).isEqualTo(1);
+      assertThat(some.out()).isEqualTo(kubectlOut(1, "get", "cm", "alpha", "nope", "beta", "-n", ns, "-o", format, kc));
+      assertThat(some.err()).isEqualTo("Error from server (NotFound): configmaps \"nope\" not found\n");
+    }
+    CliRun someTable = admin(api, "get", "cm", "alpha", "nope", "-n", ns);
+    assertThat(someTable.exit()).isEqualTo(1);
+    assertThat(someTable.out()).startsWith("NAME    DATA").contains("\nalpha   2");
+    assertThat(someTable.err()).isEqualTo("Error from server (NotFound): configmaps \"nope\" not found\n");
+
     CliRun none = admin(api, "get", "secrets", "-n", ns);
     assertThat(none.exit()).isZero();
     assertThat(none.err()).isEqualTo("No resources found in " + ns + " namespace.\n");
@@ -176,6 +199,17 @@ class ClientCommandsTest {
     assertThat(forbidden.exit()).isEqualTo(1);
     assertThat(forbidden.err()).startsWith("Error from server (Forbidden): secrets is forbidden: User \"system:serviceaccount:")
         .hasLineCount(1);
+
+    // flag values kubectl refuses, refused with its words before anything is sent
+    for (var bad : Map.of(List.of("api-resources", "-o", "json"), "error: --output json is not available\n",
+        List.of("api-resources", "--sort-by=foo"), "error: --sort-by accepts only name or kind\n",
+        List.of("whoami", "-o", "xml"), "error: unable to match a printer suitable for the output format \"xml\", "
+            + "allowed formats are: json,yaml\n").entrySet()) {
+      CliRun refused = admin(api, bad.getKey().toArray(String[]::new));
+      assertThat(refused.exit()).as("%s", bad.getKey()).isEqualTo(1);
+      assertThat(refused.err()).isEqualTo(bad.getValue());
+      assertThat(refused.out()).isEmpty();
+    }
 
     CliRun notInCluster = CliRun.run(Map.of(), home, "get", "pods");
     assertThat(notInCluster.exit()).isEqualTo(1);

@@ -8,7 +8,8 @@ import java.util.function.Predicate;
 /**
  * Resolves what a person types to a resource, as kubectl does: plural ({@code cronjobs}), singular
  * ({@code cronjob}), short name ({@code cj}), kind ({@code CronJob}), optionally qualified by group
- * ({@code jobs.batch}) or version and group ({@code jobs.v1.batch}). Matches are tried in that order over the
+ * ({@code jobs.batch}), the start of a group ({@code leases.coordination}) or version and group
+ * ({@code jobs.v1.batch}). Matches are tried in that order over the
  * discovery list, so an exact plural always beats a short name a custom resource happens to claim, and the
  * core group and preferred versions come first.
  */
@@ -60,13 +61,21 @@ public final class RestMapper {
       if (r.isEmpty() && dot2 < 0) {
         r = matchName(resources, name, "", rest); // pods.v1 (core group)
       }
+      if (r.isEmpty()) {
+        r = matchIn(resources, name, t -> t.group().startsWith(rest), null); // leases.coordination, as kubectl 1.32
+      }
     }
     return r;
   }
 
   private static Optional<ResourceType> matchName(List<ResourceType> all, String name, String group, String version) {
+    return matchIn(all, name, group == null ? t -> true : t -> t.group().equals(group), version);
+  }
+
+  private static Optional<ResourceType> matchIn(List<ResourceType> all, String name, Predicate<ResourceType> inGroup,
+      String version) {
     String lower = name.toLowerCase(Locale.ROOT);
-    Predicate<ResourceType> scope = t -> (group == null || t.group().equals(group)) && (version == null || t.version().equals(version));
+    Predicate<ResourceType> scope = t -> inGroup.test(t) && (version == null || t.version().equals(version));
     List<Predicate<ResourceType>> rules = List.of(
         t -> t.resource().equals(lower),
         t -> t.singular().equals(lower),

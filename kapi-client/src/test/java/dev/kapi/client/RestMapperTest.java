@@ -49,6 +49,11 @@ class RestMapperTest {
     assertThat(match("deploy.apps")).isEqualTo("apps/v1 deployments");
     assertThat(match("pods.v1")).isEqualTo("v1 pods");
     assertThat(match("deployments.nosuch")).isEqualTo("none");
+    // the start of a group is enough for kubectl 1.32 (checked against it): events.events, deployments.ap
+    assertThat(match("events.events")).isEqualTo("events.k8s.io/v1 events");
+    assertThat(match("deployments.ap")).isEqualTo("apps/v1 deployments");
+    assertThat(match("pollers.example")).isEqualTo("example.com/v1 pollers");
+    assertThat(match("events.k8s")).isEqualTo("none");
   }
 
   @Test

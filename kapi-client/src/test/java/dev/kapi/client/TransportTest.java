@@ -141,6 +141,17 @@ class TransportTest {
   }
 
   @Test
+  void aTlsHandshakeThatNeverEndsIsReportedWithTheLimitThatRanOut() throws Exception {
+    // accepts the TCP connection and never answers the ClientHello
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        KubeClient kube = KubeClient.builder(ClusterConfig.builder().server("https://127.0.0.1:" + silent.getLocalPort())
+            .connectTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofMillis(300)).build()).maxRetries(0).build()) {
+      assertThatThrownBy(() -> kube.get("/api")).isInstanceOf(KubeException.class)
+          .hasMessageContaining("connect timed out after 300 ms");
+    }
+  }
+
+  @Test
   void aFollowedLogDeliversLinesBeforeTheResponseEnds() throws Exception {
     CountDownLatch firstLineRead = new CountDownLatch(1);
     try (FakeApiServer fake = new FakeApiServer(); KubeClient kube = KubeClient.create(fake.config(Credentials.none()))) {

@@ -128,9 +128,10 @@ final class ExecPlugin {
     return "executable " + cmd + " not found" + detail + hint();
   }
 
+  /** kubectl's paragraphs in one line: a CLI prints errors as one line, and the hint is what the user needs. */
   private String hint() {
-    return config.installHint().map(h -> "\n\nIt looks like you are trying to use a client-go credential plugin that is not "
-        + "installed.\n\n" + h).orElse("");
+    return config.installHint().map(h -> ". It looks like you are trying to use a client-go credential plugin that is not "
+        + "installed. " + String.join(" ", h.strip().split("\\s*\\R\\s*"))).orElse("");
   }
 
   private String execInfo(boolean interactive) {

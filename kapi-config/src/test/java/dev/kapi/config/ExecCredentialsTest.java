@@ -316,15 +316,16 @@ class ExecCredentialsTest {
         users:
         - name: u
           user:
-            exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kapi-no-such-plugin, installHint: "brew install kapi-plugin"}
+            exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kapi-no-such-plugin, installHint: "See the docs.\\n\\n  brew install kapi-plugin\\n"}
         contexts: [{name: x, context: {cluster: c, user: u}}]
         current-context: x
         """);
     ClusterConfig missing = new ConfigLoader(Map.of("PATH", dir.resolve("bin").toString()), dir).load(ConfigFlags.builder().kubeconfig(k).build());
     assertThatThrownBy(() -> missing.credentials().authorization())
         .hasMessageContaining("users[u].exec plugin kapi-no-such-plugin executable kapi-no-such-plugin not found on PATH")
-        .hasMessageContaining("It looks like you are trying to use a client-go credential plugin that is not installed.")
-        .hasMessageEndingWith("brew install kapi-plugin");
+        .hasMessageContaining(". It looks like you are trying to use a client-go credential plugin that is not installed.")
+        .hasMessageEndingWith("See the docs. brew install kapi-plugin")
+        .satisfies(e -> assertThat(e.getMessage()).hasLineCount(1)); // the CLI prints the first line of an error
   }
 
   @Test

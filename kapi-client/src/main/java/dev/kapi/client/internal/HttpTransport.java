@@ -264,7 +264,12 @@ public final class HttpTransport implements AutoCloseable {
   private KubeException transportError(KubeRequest request, IOException e) {
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof java.net.http.HttpConnectTimeoutException) {
-      what = "connect timed out after " + config.connectTimeout().toMillis() + " ms";
+      // the JDK says so for its request timer too when that fires before the connection (TLS included) is up:
+      // whichever limit is shorter is the one that ran out
+      Duration requestTimeout = request.timeout().orElse(config.requestTimeout());
+      Duration limit = !requestTimeout.isZero() && requestTimeout.compareTo(config.connectTimeout()) < 0
+          ? requestTimeout : config.connectTimeout();
+      what = "connect timed out after " + limit.toMillis() + " ms";
     } else if (e instanceof java.net.http.HttpTimeoutException) {
       what = "no response headers within " + request.timeout().orElse(config.requestTimeout()).toMillis() + " ms";
     } else if (causedBy(e, java.net.ConnectException.class)) {
