@@ -22,4 +22,12 @@ interface Exchange {
 
   /** The client went away. */
   void clientClosed();
+
+  /**
+   * The request body could not be decoded: nothing more of it may go upstream, and the client connection, whose
+   * framing is lost, ends once answered.
+   */
+  default void clientBodyMalformed(String reason) {
+    clientClosed();
+  }
 }

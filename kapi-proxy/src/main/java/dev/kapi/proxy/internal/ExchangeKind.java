@@ -1,7 +1,9 @@
 package dev.kapi.proxy.internal;
 
+import dev.kapi.proxy.policy.RequestInfo;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Set;
 
 /**
  * The three shapes of exchange, decided before anything goes upstream (after Armeria's {@code ExchangeType}).
@@ -10,16 +12,19 @@ import io.netty.handler.codec.http.HttpHeaders;
 enum ExchangeKind {
   /** An ordinary request: a pooled connection, and a response-header timeout. */
   UNARY,
-  /** Watch, {@code follow=true} logs, and the {@code proxy} subresources: may be silent for an hour; no timeout. */
+  /** Watches, logs, proxied services, nodes and pods: may be silent for an hour; no header timeout. */
   STREAM,
   /** {@code Connection: Upgrade} (exec, attach, port-forward, WebSocket watch): its own connection, then a tunnel. */
   UPGRADE;
 
-  static ExchangeKind of(String path, String rawQuery, HttpHeaders headers) {
+  /** The API server's long-running subresources ({@code BasicLongRunningRequestCheck} in kube-apiserver). */
+  private static final Set<String> LONG_RUNNING_SUBRESOURCES = Set.of("attach", "exec", "proxy", "log", "portforward");
+
+  static ExchangeKind of(RequestInfo info, HttpHeaders headers) {
     if (isUpgrade(headers)) {
       return UPGRADE;
     }
-    return isLongRunning(path, rawQuery) ? STREAM : UNARY;
+    return isLongRunning(info) ? STREAM : UNARY;
   }
 
   /** Go's {@code httpstream.IsUpgradeRequest}: a {@code Connection} header carrying the token "upgrade". */
@@ -27,18 +32,22 @@ enum ExchangeKind {
     return headers.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
   }
 
-  /** What the API server itself treats as long-running and exempts from its request timeout (see protocol notes). */
-  static boolean isLongRunning(String path, String rawQuery) {
-    if (rawQuery != null && (Queries.isTrue(rawQuery, "watch") || Queries.isTrue(rawQuery, "follow"))) {
+  /**
+   * What the API server itself treats as long-running and exempts from its request timeout, read from the same
+   * {@link RequestInfo} it derives: the verbs watch and proxy, the subresources attach, exec, proxy, log and
+   * portforward, and {@code /debug/pprof/}. Never a substring of the path: a namespace or object named "proxy" or
+   * "watch" is an ordinary request, and {@code ?watch} or {@code ?watch=yes} is a watch, as upstream.
+   */
+  static boolean isLongRunning(RequestInfo info) {
+    if (info.verb().equals("watch") || info.verb().equals("proxy")) {
       return true;
     }
-    return path.startsWith("/api/v1/watch/") || path.startsWith("/apis/") && path.contains("/watch/")
-        || path.contains("/proxy/") || path.endsWith("/proxy");
+    return info.resourceRequest() ? LONG_RUNNING_SUBRESOURCES.contains(info.subresource())
+        : info.path().startsWith("/debug/pprof/");
   }
 
-  /** A watch in either form: {@code ?watch=true} or the deprecated {@code /watch/} path. */
-  static boolean isWatch(String path, String rawQuery) {
-    return rawQuery != null && Queries.isTrue(rawQuery, "watch") || path.startsWith("/api/v1/watch/")
-        || path.startsWith("/apis/") && path.contains("/watch/");
+  /** A watch in either form: {@code ?watch} (true as the API server reads it) or the deprecated {@code /watch/} path. */
+  static boolean isWatch(RequestInfo info) {
+    return info.verb().equals("watch");
   }
 }

@@ -31,6 +31,7 @@ import dev.kapi.proxy.observe.ObservedExchange;
 import dev.kapi.proxy.observe.Rejection;
 import dev.kapi.proxy.observe.UpstreamFailure;
 import dev.kapi.proxy.policy.PolicyDecision;
+import dev.kapi.proxy.policy.RequestInfo;
 import dev.kapi.proxy.policy.RequestInfoParser;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayDeque;
@@ -101,6 +102,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
         return;
       }
       if (!currentRequestComplete && msg instanceof HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+          malformedBody(c);
+          return;
+        }
         if (c instanceof LastHttpContent) {
           currentRequestComplete = true;
         }
@@ -121,6 +126,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     } else {
       ReferenceCountUtil.release(msg); // the rest of a request that was already answered
     }
+  }
+
+  /** The decoder could not read the body (Netty ends it with a failed LastHttpContent): it never goes upstream. */
+  private void malformedBody(HttpContent c) {
+    Throwable cause = c.decoderResult().cause();
+    c.release();
+    currentRequestComplete = true;
+    closing = true; // what the decoder passes after this is not HTTP any more
+    pauseReading();
+    Exchange ex = current;
+    ex.clientBodyMalformed(cause == null ? "malformed chunk" : cause.getMessage());
+    if (current == ex) {
+      current = null;
+      closeOnFlush(ctx.channel()); // an exchange that could not answer: nothing but the close is left
+    }
+    releasePending();
   }
 
   @Override
@@ -176,7 +197,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       return;
     }
     boolean upgrade = ExchangeKind.isUpgrade(req.headers());
-    if (req.headers().contains(HttpHeaderNames.EXPECT) && !HttpUtil.is100ContinueExpected(req)) {
+    // RFC 9112 §3.2: exactly one Host on HTTP/1.1; with two, which one the filter checked would be anyone's guess
+    int hosts = req.headers().getAll(HttpHeaderNames.HOST).size();
+    if (hosts > 1 || (hosts == 0 && !HttpVersion.HTTP_1_0.equals(req.protocolVersion()))) {
+      respond(req, StatusResponses.malformed(ctx.alloc(), 400, hosts > 1 ? "malformed HTTP request: more than one Host header"
+          : "malformed HTTP request: an HTTP/1.1 request needs a Host header"), true,
+          new Rejection(Rejection.PATH, "malformed"));
+      return;
+    }
+    // an HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1); on HTTP/1.1 only 100-continue is understood
+    if (!HttpVersion.HTTP_1_0.equals(req.protocolVersion()) && req.headers().contains(HttpHeaderNames.EXPECT)
+        && !HttpUtil.is100ContinueExpected(req)) {
       respond(req, StatusResponses.status(ctx.alloc(), 417, "ExpectationFailed",
           "unsupported expectation: " + req.headers().get(HttpHeaderNames.EXPECT), 0), true,
           new Rejection(Rejection.PATH, "expectation"));
@@ -208,15 +239,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     String path = ((Route.Api) route).path();
     String filterPath = CanonicalTarget.trimTrailingSlash(path);
     String method = req.method().name();
-    ExchangeKind kind = ExchangeKind.of(filterPath, target.rawQuery(), req.headers());
-    ObservedExchange seen = observe(req, path, target.rawQuery(), kind);
+    RequestInfo info = RequestInfoParser.parse(method, path, target.rawQuery());
+    ExchangeKind kind = ExchangeKind.of(info, req.headers());
+    ObservedExchange seen = observe(req, path, target.rawQuery(), kind, info);
     if (px.filter.isPresent() && filter(method, path, host, upgrade ? req.headers().get(HttpHeaderNames.ORIGIN) : null)
         instanceof FilterDecision.Deny deny) {
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath + ": "
           + deny.reason()), upgrade, Rejection.filter(deny.rule()));
       return;
     }
-    if (px.config.readOnly() && !readOnlyAllows(method, kind, filterPath, target.rawQuery())) {
+    if (px.config.readOnly() && !readOnlyAllows(method, kind, info)) {
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath
           + ": --read-only allows only GET, HEAD and OPTIONS" + (kind == ExchangeKind.UPGRADE
           ? ", and no upgrades except WebSocket watches" : "")), upgrade, Rejection.filter("read-only"));
@@ -283,11 +315,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
 
   /** Starts observing the request (metrics, access log); the first call per request counts. */
   private ObservedExchange observe(HttpRequest req, String path, String rawQuery, ExchangeKind kind) {
+    return seen != null ? seen : observe(req, path, rawQuery, kind, RequestInfoParser.parse(req.method().name(), path, rawQuery));
+  }
+
+  private ObservedExchange observe(HttpRequest req, String path, String rawQuery, ExchangeKind kind, RequestInfo info) {
     if (seen == null) {
-      String method = req.method().name();
-      seen = ObservedExchange.start(px.ops.exchanges, method, rawQuery == null ? path : path + "?" + rawQuery,
-          RequestInfoParser.parse(method, path, rawQuery), dev.kapi.proxy.observe.ExchangeKind.valueOf(kind.name()),
-          req.headers().get(HttpHeaderNames.USER_AGENT));
+      seen = ObservedExchange.start(px.ops.exchanges, req.method().name(), rawQuery == null ? path : path + "?" + rawQuery,
+          info, dev.kapi.proxy.observe.ExchangeKind.valueOf(kind.name()), req.headers().get(HttpHeaderNames.USER_AGENT));
     }
     return seen;
   }
@@ -338,9 +372,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     return origin == null || lastHostDecision instanceof FilterDecision.Deny ? lastHostDecision : f.decideOrigin(origin);
   }
 
-  private static boolean readOnlyAllows(String method, ExchangeKind kind, String path, String rawQuery) {
+  private static boolean readOnlyAllows(String method, ExchangeKind kind, RequestInfo info) {
     boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-    return safe && (kind != ExchangeKind.UPGRADE || ExchangeKind.isWatch(path, rawQuery));
+    return safe && (kind != ExchangeKind.UPGRADE || ExchangeKind.isWatch(info));
   }
 
   static boolean isBodiless(HttpRequest req) {

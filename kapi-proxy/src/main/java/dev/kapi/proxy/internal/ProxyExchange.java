@@ -211,8 +211,13 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     if (last) {
       requestSent = true;
     } else if (!ch.isWritable()) {
-      ch.flush();
+      // paused before the flush: on an HTTP/2 stream the flush itself can make the channel writable again, and
+      // that event, arriving before a pause, would be lost and the upload would wait forever
       front.pauseReading(); // until the API server has taken what is queued
+      ch.flush();
+      if (ch.isWritable()) {
+        front.resumeReading();
+      }
     }
   }
 
@@ -480,8 +485,12 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
 
   /** Answers with the proxy's own Status; keeps the client connection when the request was read in full. */
   private void fail(FullHttpResponse status, String cause) {
+    fail(status, new Rejection(Rejection.UPSTREAM, cause));
+  }
+
+  private void fail(FullHttpResponse status, Rejection why) {
     done = true;
-    seen.rejected(new Rejection(Rejection.UPSTREAM, cause));
+    seen.rejected(why);
     seen.responseStarted(status.status().code(), "");
     seen.toClient(status.content().readableBytes());
     cancelHeaderTimeout();
@@ -506,6 +515,29 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     seen.aborted(why);
     client.flush();
     client.close();
+  }
+
+  /**
+   * The request body broke off (a bad chunk size, chunk data without its CRLF): the API server must never see it
+   * end as if complete, so its connection or stream is reset, and the client, whose framing is lost, is closed.
+   */
+  @Override
+  public void clientBodyMalformed(String reason) {
+    if (done) {
+      return;
+    }
+    requestComplete = false; // the answer then says Connection: close
+    if (responseStarted) {
+      if (upstream != null) {
+        UpstreamConnection c = upstream;
+        upstream = null;
+        c.discard();
+      }
+      abortClient("malformed request body: " + reason);
+      return;
+    }
+    fail(StatusResponses.badRequest(client.alloc(), "kapi proxy could not read the request body: " + reason),
+        new Rejection(Rejection.PATH, "malformed-body"));
   }
 
   @Override

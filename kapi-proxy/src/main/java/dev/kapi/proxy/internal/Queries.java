@@ -32,17 +32,6 @@ final class Queries {
     return Optional.empty();
   }
 
-  /** Like the API server's parsing of boolean parameters ({@code strconv.ParseBool}). */
-  static boolean isTrue(String rawQuery, String name) {
-    if (rawQuery.indexOf(name) < 0) {
-      return false; // cheap reject: most queries have neither watch nor follow
-    }
-    return first(rawQuery, name).map(v -> switch (v) {
-      case "1", "t", "T", "true", "TRUE", "True" -> true;
-      default -> false;
-    }).orElse(false);
-  }
-
   private static String decode(String s) {
     return s.indexOf('%') < 0 && s.indexOf('+') < 0 ? s : URLDecoder.decode(s, StandardCharsets.UTF_8);
   }

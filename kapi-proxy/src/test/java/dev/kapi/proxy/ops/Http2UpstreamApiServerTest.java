@@ -204,6 +204,23 @@ class Http2UpstreamApiServerTest {
   }
 
   @Test
+  void aRequestBodyLargerThanTheStreamsWindowArrivesWhole(ApiServer api) throws Exception {
+    String ns = api.uniqueNamespace("h2body");
+    try (RunningProxy h2 = RunningProxy.start(api, Credentials.staticToken(api.adminToken()),
+        OperationsConfig.none(), b -> b.upstreamHttp2(UpstreamHttp2.ALL))) {
+      String cms = "/api/v1/namespaces/" + ns + "/configmaps";
+      // 900 KB: many times the stream's flow-control window, so the body waits for the API server's WINDOW_UPDATEs
+      String value = "x".repeat(900_000);
+      HttpResponse<String> created = h2.send(HttpRequest.newBuilder(h2.url(cms)).timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+              "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"k\":\""
+                  + value + "\"}}")).build());
+      assertThat(created.statusCode()).isEqualTo(201);
+      assertThat(JSON.readTree(h2.get(cms + "/big").body()).at("/data/k").asText()).isEqualTo(value);
+    }
+  }
+
+  @Test
   void headersReadAsTheApiServerWritesThemOverHttp11(ApiServer api) throws Exception {
     try (RunningProxy h2 = RunningProxy.start(api, Credentials.staticToken(api.adminToken()),
         OperationsConfig.none(), b -> b.upstreamHttp2(UpstreamHttp2.ALL));
