@@ -180,10 +180,7 @@ public final class GetCommand implements Callable<Integer> {
       JsonNode doc = names.size() == 1 ? objects.get(0) : Output.list(objects);
       printer.object(showManagedFields ? doc : Output.withoutManagedFields(doc), output, out);
     }
-    out.flush();
-    if (objects.isEmpty() && names.isEmpty()) {
-      noneFound(r, err);
-    }
+    out.flush(); // an empty list says so itself: kubectl's "No resources found" is for tables only
     return failures(errors, err);
   }
 
@@ -250,7 +247,7 @@ public final class GetCommand implements Callable<Integer> {
           }
           for (int i : shown) {
             JsonNode c = row.path("cells").path(i);
-            cells.add(c.isNull() || c.isMissingNode() ? "<none>" : c.asText());
+            cells.add(c.isNull() || c.isMissingNode() ? "" : c.asText()); // kubectl prints a null cell as nothing
           }
           rows.add(cells);
         }

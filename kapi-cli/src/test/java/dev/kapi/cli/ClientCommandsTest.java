@@ -163,6 +163,12 @@ class ClientCommandsTest {
     assertThat(someTable.out()).startsWith("NAME    DATA").contains("\nalpha   2");
     assertThat(someTable.err()).isEqualTo("Error from server (NotFound): configmaps \"nope\" not found\n");
 
+    for (String format : List.of("json", "yaml", "name")) {
+      CliRun noneAs = admin(api, "get", "secrets", "-n", ns, "-o", format);
+      assertThat(noneAs.exit()).isZero();
+      assertThat(noneAs.err()).as(format).isEmpty(); // as kubectl: the empty List, or nothing, says it
+      assertThat(noneAs.out()).isEqualTo(kubectl("get", "secrets", "-n", ns, "-o", format, kc));
+    }
     CliRun none = admin(api, "get", "secrets", "-n", ns);
     assertThat(none.exit()).isZero();
     assertThat(none.err()).isEqualTo("No resources found in " + ns + " namespace.\n");
@@ -187,6 +193,34 @@ class ClientCommandsTest {
     String yaml = admin(api, "get", "cm", "numbers", "-n", ns, "-o", "yaml").out();
     assertThat(yaml).isEqualTo(kubectl("get", "cm", "numbers", "-n", ns, "-o", "yaml", "--kubeconfig=" + api.adminKubeconfig()));
     assertThat(yaml).contains("k00: \"0o17\"", ": \"1:20\"", ": \".inf\"", "k04: 0o\n");
+  }
+
+  @Test
+  void aCustomResourcesColumnsPrintAsKubectlPrintsThemEvenWhereAFieldIsMissing(ApiServer api) throws Exception {
+    api.admin().post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", JSON.readTree("""
+        {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+         "metadata": {"name": "gadgets.cli.kapi.dev"},
+         "spec": {"group": "cli.kapi.dev", "scope": "Namespaced",
+           "names": {"plural": "gadgets", "singular": "gadget", "kind": "Gadget"},
+           "versions": [{"name": "v1", "served": true, "storage": true,
+             "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+               "properties": {"size": {"type": "integer"}, "color": {"type": "string"}}}}}},
+             "additionalPrinterColumns": [{"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
+               {"name": "Color", "type": "string", "jsonPath": ".spec.color", "priority": 1}]}]}}"""));
+    String ns = api.uniqueNamespace("crd");
+    String path = "/apis/cli.kapi.dev/v1/namespaces/" + ns + "/gadgets";
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> api.admin().get(path) != null);
+    api.admin().post(path, JSON.readTree("{\"apiVersion\":\"cli.kapi.dev/v1\",\"kind\":\"Gadget\","
+        + "\"metadata\":{\"name\":\"bare\"},\"spec\":{}}"));
+    api.admin().post(path, JSON.readTree("{\"apiVersion\":\"cli.kapi.dev/v1\",\"kind\":\"Gadget\","
+        + "\"metadata\":{\"name\":\"full\"},\"spec\":{\"size\":3,\"color\":\"red\"}}"));
+
+    for (String output : List.of("wide", "name")) {
+      assertThat(admin(api, "get", "gadgets", "-n", ns, "-o", output).out()).as(output)
+          .isEqualTo(kubectl("get", "gadgets", "-n", ns, "-o", output, "--kubeconfig=" + api.adminKubeconfig()));
+    }
+    assertThat(admin(api, "get", "gadgets", "-n", ns).out()).isEqualTo("NAME   SIZE\nbare   \nfull   3\n");
   }
 
   @Test
