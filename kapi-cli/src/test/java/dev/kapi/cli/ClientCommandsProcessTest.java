@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kapi.testing.ApiServer;
 import dev.kapi.testing.ApiServerExtension;
+import dev.kapi.testing.ConnectProxy;
 import dev.kapi.testing.PodView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ class ClientCommandsProcessTest {
 
       assertThat(who.exit()).as(who.err()).isZero();
       assertThat(who.out()).doesNotContain("system:anonymous").contains("system:masters");
-      assertThat(proxy.seen).isNotEmpty().allSatisfy(s -> {
+      assertThat(proxy.seen()).isNotEmpty().allSatisfy(s -> {
         assertThat(s.requestLine()).isEqualTo("CONNECT 127.0.0.1:" + api.port() + " HTTP/1.1");
         assertThat(s.proxyAuthorization()).isEqualTo(basic);
       });

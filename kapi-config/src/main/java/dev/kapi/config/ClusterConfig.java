@@ -65,6 +65,20 @@ public record ClusterConfig(URI server, TlsSettings tls, Credentials credentials
     return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
+  /**
+   * {@code Proxy-Authorization: Basic ...} for a proxy URL that carries {@code user:password}, sent up front as
+   * client-go sends it; empty without a proxy or without credentials.
+   */
+  public Optional<String> proxyAuthorization() {
+    return proxy.map(URI::getRawUserInfo).map(info -> {
+      String[] up = info.split(":", 2);
+      String user = java.net.URLDecoder.decode(up[0], java.nio.charset.StandardCharsets.UTF_8);
+      String pass = up.length > 1 ? java.net.URLDecoder.decode(up[1], java.nio.charset.StandardCharsets.UTF_8) : "";
+      return "Basic " + java.util.Base64.getEncoder()
+          .encodeToString((user + ":" + pass).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    });
+  }
+
   @Override
   public String toString() {
     return "ClusterConfig{server=" + server + ", tls=" + tls.describe() + ", credentials=" + credentials.describe()

@@ -30,7 +30,8 @@ final class ConfigAssembler {
         || cluster.insecureSkipTlsVerify() || cluster.tlsServerName().isPresent()
         || user.clientCertificate().isPresent() || user.clientCertificateData().isPresent();
     URI server = ServerUrl.parse(serverValue, tlsHinted, cluster.source(), cluster.field("server"));
-    Optional<URI> proxy = cluster.proxyUrl().map(p -> ProxyUrl.parse(p, cluster.source(), cluster.field("proxy-url")));
+    Optional<URI> proxy = cluster.proxyUrl().map(p -> ProxyUrl.parse(p, cluster.source(), cluster.field("proxy-url")))
+        .or(() -> EnvironmentProxy.forServer(exec.env(), server));
 
     Credentials credentials = Credentials.none();
     Optional<ClientCertificate> clientCertificate = Optional.empty();

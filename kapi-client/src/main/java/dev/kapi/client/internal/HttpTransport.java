@@ -12,13 +12,10 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +57,10 @@ public final class HttpTransport implements AutoCloseable {
     this.http = httpClient(config, version, executor);
     URI s = config.server();
     this.base = s.getScheme() + "://" + s.getRawAuthority() + config.pathPrefix();
-    this.proxyAuthorization = proxyAuthorization(config.proxy());
+    // up front, not through a java.net.Authenticator: with one set, java.net.http drops every caller-set
+    // Authorization, so the bearer token vanished and the API server saw an anonymous user. Through a CONNECT tunnel
+    // the JDK sends Basic only if jdk.http.auth.tunneling.disabledSchemes allows it (the kapi CLI does)
+    this.proxyAuthorization = config.proxyAuthorization();
   }
 
   private static HttpClient httpClient(ClusterConfig config, HttpClient.Version version, ExecutorService executor) {
@@ -88,21 +88,6 @@ public final class HttpTransport implements AutoCloseable {
     }
     int port = p.getPort() == -1 ? 80 : p.getPort();
     b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(p.getHost(), port)));
-  }
-
-  /**
-   * {@code Proxy-Authorization} for a proxy URL with {@code user:password}, sent up front as client-go does. Not an
-   * {@link java.net.Authenticator}: with one set, java.net.http drops every caller-set {@code Authorization}, so the
-   * bearer token would silently vanish and the API server would see an anonymous user. Through a CONNECT tunnel the
-   * JDK forwards Basic only when {@code jdk.http.auth.tunneling.disabledSchemes} allows it (the kapi CLI does).
-   */
-  static Optional<String> proxyAuthorization(Optional<URI> proxy) {
-    return proxy.map(URI::getRawUserInfo).map(info -> {
-      String[] up = info.split(":", 2);
-      String user = URLDecoder.decode(up[0], StandardCharsets.UTF_8);
-      String pass = up.length > 1 ? URLDecoder.decode(up[1], StandardCharsets.UTF_8) : "";
-      return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
-    });
   }
 
   private static ThreadFactory daemonThreads() {

@@ -91,6 +91,7 @@ public final class JdkUpstreamClient {
     if (credential != null) {
       rb.header("Authorization", credential);
     }
+    config.proxyAuthorization().ifPresent(a -> rb.header("Proxy-Authorization", a));
     return http().sendAsync(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

@@ -29,9 +29,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -47,6 +50,7 @@ final class UpstreamConnector {
 
   static final String CODEC = "http";
   static final String UNIFORM = "uniform-content";
+  static final String EGRESS = "egress-proxy";
 
   /**
    * The API server is the trusted side: its header names are not re-validated character by character (that
@@ -77,6 +81,7 @@ final class UpstreamConnector {
   private final int connectTimeoutMillis;
   private final WriteBufferWaterMark waterMark;
   private final UpstreamObserver observer;
+  private final Optional<EgressProxy> egress;
 
   UpstreamConnector(ClusterConfig cluster, Transport transport, Optional<Duration> keepAlive,
       WriteBufferWaterMark waterMark, UpstreamObserver observer) {
@@ -92,6 +97,7 @@ final class UpstreamConnector {
     boolean https = "https".equals(cluster.server().getScheme());
     this.tls = tls;
     this.ssl = https ? sslContext(tls, false) : null;
+    this.egress = EgressProxy.of(cluster.proxy(), connectTimeoutMillis);
   }
 
   /**
@@ -180,6 +186,7 @@ final class UpstreamConnector {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            egress.ifPresent(e -> ch.pipeline().addLast(EGRESS, e.newHandler())); // first: TLS runs inside the tunnel
             if (ssl != null) {
               SslHandler h = ssl.newHandler(ch.alloc(), peerHost, port);
               h.setHandshakeTimeoutMillis(connectTimeoutMillis);
@@ -194,29 +201,52 @@ final class UpstreamConnector {
           }
         });
     transport.keepAlive(b, keepAlive);
-    ChannelFuture cf = b.connect(host, port);
+    ChannelFuture cf;
+    if (egress.isPresent()) {
+      // the proxy resolves the API server's name (CONNECT host:port), so it is not resolved here
+      cf = b.resolver(NoopAddressResolverGroup.INSTANCE).connect(InetSocketAddress.createUnresolved(host, port));
+    } else {
+      cf = b.connect(host, port);
+    }
     cf.addListener(f -> {
       if (!f.isSuccess()) {
         failed(promise, f.cause());
         return;
       }
-      SslHandler tlsHandler = cf.channel().pipeline().get(SslHandler.class);
-      if (tlsHandler == null) {
-        opened(promise, connection, cf.channel());
+      ProxyHandler tunnel = (ProxyHandler) cf.channel().pipeline().get(EGRESS);
+      if (tunnel == null) {
+        secured(promise, connection, cf.channel(), pool);
         return;
       }
-      tlsHandler.handshakeFuture().addListener(h -> {
-        if (h.isSuccess() && ApplicationProtocolNames.HTTP_2.equals(tlsHandler.applicationProtocol())) {
-          opened(promise, http2(cf.channel(), pool), cf.channel());
-        } else if (h.isSuccess()) {
-          opened(promise, connection, cf.channel());
+      tunnel.connectFuture().addListener(t -> {
+        if (t.isSuccess()) {
+          secured(promise, connection, cf.channel(), pool);
         } else {
           cf.channel().close();
-          failed(promise, h.cause());
+          failed(promise, t.cause()); // the proxy's own answer (a 407, a refused CONNECT), not the TLS handler's echo of it
         }
       });
     });
     return promise;
+  }
+
+  /** The connection once TCP (and any tunnel) is up: after the TLS handshake when there is one. */
+  private void secured(Promise<Object> promise, UpstreamConnection connection, Channel ch, UpstreamPool pool) {
+    SslHandler tlsHandler = ch.pipeline().get(SslHandler.class);
+    if (tlsHandler == null) {
+      opened(promise, connection, ch);
+      return;
+    }
+    tlsHandler.handshakeFuture().addListener(h -> {
+      if (h.isSuccess() && ApplicationProtocolNames.HTTP_2.equals(tlsHandler.applicationProtocol())) {
+        opened(promise, http2(ch, pool), ch);
+      } else if (h.isSuccess()) {
+        opened(promise, connection, ch);
+      } else {
+        ch.close();
+        failed(promise, h.cause());
+      }
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.kapi.cli;
+package dev.kapi.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,17 +15,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An HTTP CONNECT proxy for tests, as a corporate egress proxy: tunnels to the requested host and port once the
  * request carries the expected {@code Proxy-Authorization}, answers 407 otherwise, and records what it was sent.
  */
-final class ConnectProxy implements AutoCloseable {
+public final class ConnectProxy implements AutoCloseable {
 
   /** One CONNECT: its request line and its Proxy-Authorization (or null). */
-  record Seen(String requestLine, String proxyAuthorization) {
+  public record Seen(String requestLine, String proxyAuthorization) {
   }
 
   private final ServerSocket server;
   private final String expectedAuthorization;
-  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-  ConnectProxy(String expectedAuthorization) throws IOException {
+  /** @param expectedAuthorization the {@code Proxy-Authorization} value a CONNECT must carry */
+  public ConnectProxy(String expectedAuthorization) throws IOException {
     this.expectedAuthorization = expectedAuthorization;
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread accept = new Thread(this::accept, "connect-proxy");
@@ -33,7 +34,12 @@ final class ConnectProxy implements AutoCloseable {
     accept.start();
   }
 
-  int port() {
+  /** Every CONNECT received so far, in order. */
+  public List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
+  public int port() {
     return server.getLocalPort();
   }
 
