@@ -222,9 +222,9 @@ public final class ConnectionOptions {
     return b.build();
   }
 
-  /** The {@code -n} in effect, if any. */
+  /** The {@code -n} in effect, if any; {@code -n ""} is none, as in kubectl (the context's namespace then applies). */
   public Optional<String> namespace() {
-    return Optional.ofNullable(effective().namespace);
+    return Optional.ofNullable(effective().namespace).filter(n -> !n.isEmpty());
   }
 
   public int verbosity() {

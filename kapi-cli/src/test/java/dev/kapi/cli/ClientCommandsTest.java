@@ -163,6 +163,9 @@ class ClientCommandsTest {
     assertThat(someTable.out()).startsWith("NAME    DATA").contains("\nalpha   2");
     assertThat(someTable.err()).isEqualTo("Error from server (NotFound): configmaps \"nope\" not found\n");
 
+    CliRun emptyNamespace = admin(api, "get", "cm", "-n", ""); // kubectl: as if -n were not given
+    assertThat(emptyNamespace.exit()).as(emptyNamespace.err()).isZero();
+
     for (String format : List.of("json", "yaml", "name")) {
       CliRun noneAs = admin(api, "get", "secrets", "-n", ns, "-o", format);
       assertThat(noneAs.exit()).isZero();

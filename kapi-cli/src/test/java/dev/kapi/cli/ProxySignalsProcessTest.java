@@ -215,7 +215,7 @@ class ProxySignalsProcessTest {
           l -> assertThat(l).matches("GET /apis/batch/v1 200 in [0-9.]+ ms"),
           l -> assertThat(l).matches("GET /api/v1/namespaces/default/configmaps\\?limit=1 200 in [0-9.]+ ms"),
           l -> assertThat(l).matches(
-              "GET /api/v1/namespaces/default/pods/p/exec 403 in [0-9.]+ ms, rejected by filter:reject-paths"),
+              "GET /api/v1/namespaces/default/pods/p/exec 403 in [0-9.]+ ms, stream, rejected by filter:reject-paths"),
           l -> assertThat(l).matches(
               "GET /api/v1/namespaces/default/configmaps\\?watch=1 200 after [0-9.]+ ms, stream started"),
           l -> assertThat(l).matches("GET /api/v1/namespaces/default/configmaps\\?watch=1 200 in [0-9.]+ ms, stream, "
