@@ -213,6 +213,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
           new Rejection(Rejection.PATH, "expectation"));
       return;
     }
+    if ("*".equals(req.uri()) && HttpMethod.OPTIONS.equals(req.method())) {
+      serverOptions(req); // about this server, not the API server: answered as Go's server answers it for kubectl proxy
+      return;
+    }
     CanonicalTarget target;
     try {
       target = RequestCanonicaliser.canonicalise(req.uri());
@@ -405,6 +409,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     LocalExchange ex = new LocalExchange(this, ctx, keepAlive(req, upgrade), seen);
     begin(ex, java.time.Duration.ZERO);
     ex.send(px.staticFiles.get().respond(ctx.alloc(), req, file.relativePath(), px.config.wwwPrefix()));
+  }
+
+  /** {@code OPTIONS *} (RFC 9110 §9.3.7): 200 with an empty body, nothing upstream. */
+  private void serverOptions(HttpRequest req) {
+    FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+    ok.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    LocalExchange ex = new LocalExchange(this, ctx, keepAlive(req, false), observe(req, "*", null, ExchangeKind.UNARY));
+    begin(ex, java.time.Duration.ZERO);
+    ex.send(List.of(ok));
   }
 
   /** Answers from the proxy itself, saying why to the observers. */

@@ -67,6 +67,16 @@ class RequestFramingApiServerTest {
               : "more than one Host header");
         }
       }
+      // OPTIONS * asks about the proxy itself: 200, empty, as Go's server answers for kubectl proxy; the connection stays
+      try (Socket s = connect(proxy)) {
+        for (int i = 0; i < 2; i++) {
+          s.getOutputStream().write("OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          InputStream in = s.getInputStream();
+          RawHttp.Response r = RawHttp.readBody(RawHttp.readHead(in), in);
+          assertThat(r.status()).isEqualTo(200);
+          assertThat(r.body()).isEmpty();
+        }
+      }
       // HTTP/1.0: an Expect is ignored (RFC 9110 §10.1.1), as Go's server does; no Host is a 403 from the host filter
       for (String host : new String[] {"Host: localhost\r\n", ""}) {
         try (Socket s = connect(proxy)) {
