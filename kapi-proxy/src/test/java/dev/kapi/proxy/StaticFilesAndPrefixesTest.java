@@ -104,6 +104,36 @@ class StaticFilesAndPrefixesTest {
   }
 
   @Test
+  void aPrefixRootWithoutItsSlashIsRedirectedAsKubectlsServeMuxDoes() throws Exception {
+    start("", b -> b.www(www).apiPrefix("/custom/"));
+    for (String[] c : new String[][] {{"/static?x=1", "/static/?x=1"}, {"/custom", "/custom/"}}) {
+      RawHttp.Response r = RawHttp.get(proxy.port(), c[0], "localhost");
+      assertThat(r.code()).as(c[0]).isEqualTo(301);
+      assertThat(r.header("Location")).isEqualTo(c[1]);
+    }
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.builder(proxy.config().cluster()).www(www).port(0).build()); // api prefix "/"
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/static", "localhost");
+    assertThat(r.code()).isEqualTo(301); // kubectl 1.32 too, though "/" would match
+    assertThat(get("/stati")).isEqualTo("200 upstream:/stati");
+  }
+
+  @Test
+  void withTheServersPathAppendedDenyExecAndReadOnlyReadThePathAsTheApiServerWill() throws Exception {
+    // a server URL ending in /api: /v1/... from the client is /api/v1/... upstream
+    start("/api", b -> b.appendServerPath(true).denyExec(true));
+    assertThat(get("/v1/namespaces/d/pods/p/exec?command=ls")).startsWith("403 ").contains("--deny-exec");
+    assertThat(get("/v1/namespaces/d/pods/p:8080/proxy/")).startsWith("403 ");
+    assertThat(get("/v1/namespaces/d/configmaps")).isEqualTo("200 upstream:/api/v1/namespaces/d/configmaps");
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.builder(proxy.config().cluster()).appendServerPath(true).readOnly(true)
+        .port(0).build());
+    RawHttp.Response watch = RawHttp.exchange(proxy.port(), "GET /v1/namespaces/d/configmaps?watch=true HTTP/1.1\r\n"
+        + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    assertThat(watch.code()).as("a WebSocket watch is allowed by --read-only").isNotEqualTo(403);
+  }
+
+  @Test
   void keepaliveZeroMeansTheDefaultPeriodAndNegativeMeansOff() {
     ClusterConfig c = ClusterConfig.builder().server("https://127.0.0.1:1").build();
     assertThat(ProxyConfig.builder(c).build().effectiveKeepAlive()).contains(Duration.ofSeconds(30));

@@ -240,10 +240,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       serveStatic(req, host, file, upgrade);
       return;
     }
+    if (route instanceof Route.Redirect to) {
+      LocalExchange ex = new LocalExchange(this, ctx, keepAlive(req, upgrade), seen);
+      begin(ex, java.time.Duration.ZERO);
+      ex.send(List.of(StaticFiles.redirect(to.location() + (target.rawQuery() != null ? "?" + target.rawQuery() : ""))));
+      return;
+    }
     String path = ((Route.Api) route).path();
     String filterPath = CanonicalTarget.trimTrailingSlash(path);
     String method = req.method().name();
-    RequestInfo info = RequestInfoParser.parse(method, path, target.rawQuery());
+    RequestInfo info = requestInfo(method, path, target.rawQuery());
     ExchangeKind kind = ExchangeKind.of(info, req.headers());
     ObservedExchange seen = observe(req, path, target.rawQuery(), kind, info);
     if (px.filter.isPresent() && filter(method, path, host, upgrade ? req.headers().get(HttpHeaderNames.ORIGIN) : null)
@@ -315,6 +321,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       begin(new ProxyExchange(this, ctx, px, req, kind, authorization, bodiless, clientKeepAlive, http10,
           target.rawQuery(), seen), admitted.delay());
     }
+  }
+
+  /**
+   * The request as the API server will read it, for the filter's read-only rule, --deny-exec, --policy and the kind.
+   * With --append-server-path and a server URL whose path belongs to the Kubernetes path ({@code https://host/api}),
+   * {@code /v1/namespaces/d/pods/p/exec} is not a Kubernetes path by itself: it is read with the server's path in
+   * front, as it goes upstream. A server path the API server's front strips (Rancher's {@code /k8s/clusters/x})
+   * leaves a path that already reads as one, and that reading stands.
+   */
+  private RequestInfo requestInfo(String method, String path, String rawQuery) {
+    RequestInfo info = RequestInfoParser.parse(method, path, rawQuery);
+    if (!info.resourceRequest() && !px.upstreamPathPrefix.isEmpty()) {
+      RequestInfo prefixed = RequestInfoParser.parse(method, px.upstreamPathPrefix + path, rawQuery);
+      if (prefixed.resourceRequest()) {
+        return prefixed;
+      }
+    }
+    return info;
   }
 
   /** How many Host headers, counting to two: on every request, so without the list {@code getAll} would build. */

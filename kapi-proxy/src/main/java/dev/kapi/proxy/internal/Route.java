@@ -3,8 +3,9 @@ package dev.kapi.proxy.internal;
 import java.util.Optional;
 
 /**
- * Where a canonical path goes, as kubectl's ServeMux decides it: the longest matching prefix wins between
- * {@code --api-prefix} and {@code --www-prefix} (when {@code --www} is set); anything else is not found.
+ * Where a canonical path goes, as kubectl's ServeMux decides it: a prefix's root without its slash is redirected;
+ * otherwise the longest matching prefix wins between {@code --api-prefix} and {@code --www-prefix} (when
+ * {@code --www} is set); anything else is not found.
  */
 sealed interface Route {
 
@@ -17,6 +18,10 @@ sealed interface Route {
   }
 
   record NotFound() implements Route {
+  }
+
+  /** A prefix's root named without its trailing slash: ServeMux answers 301 to {@code location} (the prefix). */
+  record Redirect(String location) implements Route {
   }
 
   /** The mux, built once from the two prefixes (both end with "/"). */
@@ -32,6 +37,12 @@ sealed interface Route {
     }
 
     Route route(String path) {
+      if (wwwPrefix.isPresent() && namesRootOf(path, wwwPrefix.get())) {
+        return new Redirect(wwwPrefix.get());
+      }
+      if (apiPrefix.length() > 1 && namesRootOf(path, apiPrefix)) {
+        return new Redirect(apiPrefix);
+      }
       boolean api = path.startsWith(apiPrefix);
       boolean www = wwwPrefix.isPresent() && path.startsWith(wwwPrefix.get());
       if (www && (!api || wwwPrefix.get().length() > apiPrefix.length())) {
@@ -46,6 +57,11 @@ sealed interface Route {
       // kubectl's stripLeaveSlash: TrimPrefix, then make sure the rest starts with "/"
       String rest = path.substring(apiPrefix.length());
       return new Api("/" + rest);
+    }
+
+    /** {@code /static} for {@code /static/}: Go's ServeMux redirects it whatever else would match. */
+    private static boolean namesRootOf(String path, String prefix) {
+      return path.length() == prefix.length() - 1 && prefix.startsWith(path);
     }
   }
 }

@@ -87,7 +87,8 @@ final class StaticFiles {
     return List.of(r, new DefaultFileRegion(p.toFile(), 0, size), LastHttpContent.EMPTY_LAST_CONTENT);
   }
 
-  private static FullHttpResponse redirect(String location) {
+  /** 301 to {@code location}, as Go's file server and ServeMux answer. */
+  static FullHttpResponse redirect(String location) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
     r.headers().set(HttpHeaderNames.LOCATION, location).set(HttpHeaderNames.CONTENT_LENGTH, 0);
     return r;

@@ -16,12 +16,15 @@ class RouteTest {
       "/, -, /, api:/",
       "/, /static/, /static/app.js, file:app.js",
       "/, /static/, /static/, file:",
-      "/, /static/, /static, api:/static",
+      "/, /static/, /static, redirect:/static/", // kubectl 1.32: 301 Location /static/
+      "/, /static/, /stati, api:/stati",
       "/, /static/, /staticx, api:/staticx",
       "/custom/, -, /custom/api/v1/pods, api:/api/v1/pods",
       "/custom/, -, /custom/, api:/",
       "/custom/, -, /api/v1/pods, notfound",
-      "/custom/, -, /custom, notfound",
+      "/custom/, -, /custom, redirect:/custom/",
+      "/custom/, -, /custo, notfound",
+      "/api/, -, /api, redirect:/api/",
       "/k8s-api/, -, /k8s-api/v1/pods, api:/v1/pods",
       // a prefix starting with /api is not stripped (kubectl)
       "/api/, /static/, /api/v1/pods, api:/api/v1/pods",
@@ -35,7 +38,8 @@ class RouteTest {
     Route.Mux mux = new Route.Mux(api, www.equals("-") ? Optional.empty() : Optional.of(www));
     Route r = mux.route(path);
     String actual = r instanceof Route.Api a ? "api:" + a.path()
-        : r instanceof Route.StaticFile f ? "file:" + f.relativePath() : "notfound";
+        : r instanceof Route.StaticFile f ? "file:" + f.relativePath()
+        : r instanceof Route.Redirect d ? "redirect:" + d.location() : "notfound";
     assertThat(actual).isEqualTo(expected.equals("file:") ? "file:" : expected);
   }
 }
