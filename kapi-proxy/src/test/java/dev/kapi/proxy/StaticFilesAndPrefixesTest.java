@@ -73,6 +73,28 @@ class StaticFilesAndPrefixesTest {
     assertThat(dir.header("Location")).isEqualTo("/static/js/");
     assertThat(get("/static/js/")).contains("<a href=\"app.js\">app.js</a>");
     assertThat(get("/static/missing.txt")).startsWith("404 ").contains("\"reason\":\"NotFound\"");
+    // conditional and partial GETs, as Go's file server answers them for kubectl
+    String lastModified = file.header("Last-Modified");
+    RawHttp.Response unchanged = RawHttp.exchange(proxy.port(), "GET /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+        + "If-Modified-Since: " + lastModified + "\r\nConnection: close\r\n\r\n");
+    assertThat(unchanged.code()).isEqualTo(304);
+    assertThat(unchanged.bodyText()).isEmpty();
+    for (String[] c : new String[][] {{"bytes=0-6", "console", "bytes 0-6/14"}, {"bytes=8-", "log(1)", "bytes 8-13/14"},
+        {"bytes=-3", "(1)", "bytes 11-13/14"}}) {
+      RawHttp.Response part = RawHttp.exchange(proxy.port(), "GET /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+          + "Range: " + c[0] + "\r\nConnection: close\r\n\r\n");
+      assertThat(part.code()).as(c[0]).isEqualTo(206);
+      assertThat(part.bodyText()).isEqualTo(c[1]);
+      assertThat(part.header("Content-Range")).isEqualTo(c[2]);
+    }
+    RawHttp.Response past = RawHttp.exchange(proxy.port(), "GET /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+        + "Range: bytes=14-\r\nConnection: close\r\n\r\n");
+    assertThat(past.code()).isEqualTo(416);
+    assertThat(past.header("Content-Range")).isEqualTo("bytes */14");
+    RawHttp.Response post = RawHttp.exchange(proxy.port(), "POST /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Length: 0\r\n\r\n");
+    assertThat(post.code()).isEqualTo(405);
+    assertThat(post.header("Allow")).isEqualTo("GET, HEAD");
     RawHttp.Response head = RawHttp.exchange(proxy.port(), "HEAD /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
         + "Connection: close\r\n\r\n");
     assertThat(head.header("Content-Length")).isEqualTo("14");

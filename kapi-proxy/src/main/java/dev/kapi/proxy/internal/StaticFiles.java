@@ -48,7 +48,9 @@ final class StaticFiles {
   List<Object> respond(ByteBufAllocator alloc, HttpRequest req, String relative, String prefix) {
     boolean head = HttpMethod.HEAD.equals(req.method());
     if (!head && !HttpMethod.GET.equals(req.method())) {
-      return List.of(StatusResponses.methodNotAllowed(alloc, "static files answer only GET and HEAD"));
+      FullHttpResponse no = StatusResponses.methodNotAllowed(alloc, "static files answer only GET and HEAD");
+      no.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD"); // RFC 9110 §15.5.6: a 405 says what is allowed
+      return List.of(no);
     }
     Path p = root.resolve(relative).normalize();
     if (!p.startsWith(root) || !Files.exists(p)) {
@@ -61,30 +63,93 @@ final class StaticFiles {
         }
         Path index = p.resolve("index.html");
         if (Files.isRegularFile(index)) {
-          return file(index, head);
+          return file(req, index, head);
         }
         return List.of(listing(alloc, p, head));
       }
       if (relative.endsWith("/")) {
         return List.of(StatusResponses.notFound(alloc, "no static directory " + prefix + relative));
       }
-      return file(p, head);
+      return file(req, p, head);
     } catch (IOException e) {
       return List.of(StatusResponses.status(alloc, 500, "InternalError", "cannot read static file " + prefix
           + relative + ": " + e.getMessage(), 0));
     }
   }
 
-  private static List<Object> file(Path p, boolean head) throws IOException {
+  /**
+   * A file as Go's file server (kubectl's) answers it: 304 for an unchanged {@code If-Modified-Since}, 206 for one
+   * byte range ({@code Range: bytes=a-b}, {@code a-}, {@code -n}), 416 for a range past the end, else 200. Several
+   * ranges, or a range with {@code If-Range}, get the whole file, which RFC 9110 allows.
+   */
+  private static List<Object> file(HttpRequest req, Path p, boolean head) throws IOException {
     long size = Files.size(p);
-    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType(p)).set(HttpHeaderNames.CONTENT_LENGTH, size)
-        .set(HttpHeaderNames.LAST_MODIFIED, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            Files.getLastModifiedTime(p).toInstant().atZone(java.time.ZoneOffset.UTC)));
-    if (head || size == 0) {
+    java.time.Instant modified = Files.getLastModifiedTime(p).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    String lastModified = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(modified.atZone(java.time.ZoneOffset.UTC));
+    if (notModifiedSince(req.headers().get(HttpHeaderNames.IF_MODIFIED_SINCE), modified)) {
+      HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+      r.headers().set(HttpHeaderNames.LAST_MODIFIED, lastModified);
       return List.of(r, LastHttpContent.EMPTY_LAST_CONTENT);
     }
-    return List.of(r, new DefaultFileRegion(p.toFile(), 0, size), LastHttpContent.EMPTY_LAST_CONTENT);
+    long[] range = req.headers().contains(HttpHeaderNames.IF_RANGE) ? null
+        : byteRange(req.headers().get(HttpHeaderNames.RANGE), size);
+    if (range != null && range.length == 0) {
+      HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+      r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size).set(HttpHeaderNames.CONTENT_LENGTH, 0);
+      return List.of(r, LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    long from = range == null ? 0 : range[0];
+    long length = range == null ? size : range[1] - range[0] + 1;
+    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+        range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType(p)).set(HttpHeaderNames.CONTENT_LENGTH, length)
+        .set(HttpHeaderNames.LAST_MODIFIED, lastModified).set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+    if (range != null) {
+      r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range[0] + "-" + range[1] + "/" + size);
+    }
+    if (head || length == 0) {
+      return List.of(r, LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    return List.of(r, new DefaultFileRegion(p.toFile(), from, length), LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  private static boolean notModifiedSince(String ifModifiedSince, java.time.Instant modified) {
+    if (ifModifiedSince == null) {
+      return false;
+    }
+    try {
+      java.time.Instant since = java.time.ZonedDateTime.parse(ifModifiedSince.strip(),
+          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return !modified.isAfter(since);
+    } catch (java.time.format.DateTimeParseException e) {
+      return false; // RFC 9110 §13.1.3: an invalid date is ignored
+    }
+  }
+
+  /** {first, last} of one satisfiable range; {} for an unsatisfiable one; null for no (usable) Range header. */
+  private static long[] byteRange(String header, long size) {
+    if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
+      return null;
+    }
+    String spec = header.substring(6).strip();
+    int dash = spec.indexOf('-');
+    if (dash < 0) {
+      return null;
+    }
+    try {
+      if (dash == 0) { // the last n bytes
+        long n = Long.parseLong(spec.substring(1));
+        return n <= 0 || size == 0 ? new long[0] : new long[] {Math.max(0, size - n), size - 1};
+      }
+      long first = Long.parseLong(spec.substring(0, dash));
+      long last = dash == spec.length() - 1 ? size - 1 : Math.min(size - 1, Long.parseLong(spec.substring(dash + 1)));
+      if (first >= size) {
+        return new long[0];
+      }
+      return last < first ? null : new long[] {first, last};
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** 301 to {@code location}, as Go's file server and ServeMux answer. */
