@@ -316,7 +316,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
             Rejection.load(Limits.UPGRADES));
         return;
       }
-      begin(new UpgradeExchange(this, ctx, px, req, seen), admitted.delay());
+      boolean webSocketWatch = ExchangeKind.isWatch(info)
+          && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+      begin(new UpgradeExchange(this, ctx, px, req, seen, webSocketWatch), admitted.delay());
     } else {
       begin(new ProxyExchange(this, ctx, px, req, kind, authorization, bodiless, clientKeepAlive, http10,
           target.rawQuery(), seen), admitted.delay());
@@ -543,6 +545,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
         releasePending();
       } else if (current instanceof ProxyExchange p) {
         p.drain(); // a watch ends at its next event boundary; an ordinary response just finishes
+      } else if (current instanceof UpgradeExchange u) {
+        u.drain(); // a WebSocket watch ends between two events; exec and port-forward wait for the deadline
       }
     });
   }

@@ -40,14 +40,62 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
   private UpstreamConnection upstream;
   private List<ByteBuf> early; // bytes the client sent behind its request, before the 101
   private State state = State.CONNECTING;
+  private final WebSocketFrames frames; // a WebSocket watch: where its events end, for a clean end on shutdown
+  private boolean ending; // a graceful shutdown asked for that end at the next message boundary
 
   UpgradeExchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext px, HttpRequest request,
-      ObservedExchange seen) {
+      ObservedExchange seen, boolean webSocketWatch) {
     this.seen = seen;
     this.front = front;
     this.client = client;
     this.px = px;
     this.request = request;
+    this.frames = webSocketWatch ? new WebSocketFrames() : null;
+  }
+
+  /**
+   * Graceful shutdown: a WebSocket watch ends with a close frame (1001, going away) between two events, like an HTTP
+   * watch's clean end, so its client watches again elsewhere at once. exec, attach and port-forward carry a
+   * session the proxy cannot end for its user: they stay until the deadline.
+   */
+  void drain() {
+    if (frames == null || state != State.TUNNEL || ending) {
+      return;
+    }
+    ending = true;
+    if (frames.atMessageBoundary()) {
+      endWatch();
+    }
+  }
+
+  private void endWatch() {
+    state = State.DONE;
+    seen.completed();
+    client.write(io.netty.buffer.Unpooled.wrappedBuffer(WebSocketFrames.GOING_AWAY), client.voidPromise());
+    if (upstream != null) {
+      UpstreamConnection c = upstream;
+      upstream = null;
+      c.detach();
+      c.discard(); // the API server sees this watcher go away
+    }
+    front.finished(this, false);
+  }
+
+  /** Server bytes into the tunnel; for a WebSocket watch that is ending, only up to the next message boundary. */
+  private void relay(ByteBuf b) {
+    seen.toClient(b.readableBytes());
+    if (frames == null) {
+      client.write(b, client.voidPromise());
+      return;
+    }
+    int cut = frames.advance(b, ending);
+    if (cut < 0) {
+      client.write(b, client.voidPromise());
+      return;
+    }
+    client.write(b.retainedSlice(b.readerIndex(), cut), client.voidPromise());
+    b.release();
+    endWatch();
   }
 
   void start() {
@@ -108,13 +156,11 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
       }
       case TUNNEL -> {
         if (msg instanceof ByteBuf b) {
-          seen.toClient(b.readableBytes());
-          client.write(b, client.voidPromise());
+          relay(b);
         } else if (msg instanceof HttpContent c) {
           // the empty last content the decoder emits after the 101 head
           if (c.content().isReadable()) {
-            seen.toClient(c.content().readableBytes());
-            client.write(c.content().retain(), client.voidPromise());
+            relay(c.content().retain());
           }
           c.release();
         } else {

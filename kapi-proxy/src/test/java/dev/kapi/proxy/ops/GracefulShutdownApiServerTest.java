@@ -68,6 +68,59 @@ class GracefulShutdownApiServerTest {
     }
   }
 
+  /** One WebSocket frame from the server: {opcode, payload...} (server frames are not masked). */
+  private static byte[] readFrame(InputStream in) throws Exception {
+    int b0 = in.read();
+    int b1 = in.read();
+    if (b0 < 0 || b1 < 0) {
+      return null;
+    }
+    long len = b1 & 0x7f;
+    if (len >= 126) {
+      int n = len == 126 ? 2 : 8;
+      len = 0;
+      for (int i = 0; i < n; i++) {
+        len = (len << 8) | in.read();
+      }
+    }
+    byte[] frame = new byte[(int) len + 1];
+    frame[0] = (byte) (b0 & 0x0f);
+    System.arraycopy(in.readNBytes((int) len), 0, frame, 1, (int) len);
+    return frame;
+  }
+
+  @Test
+  void aWebSocketWatchEndsWithACloseFrameBetweenEventsNotAtTheDeadline(ApiServer api) throws Exception {
+    String ns = api.uniqueNamespace("drainws");
+    for (int i = 0; i < 2; i++) {
+      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", ObservabilityApiServerTest.configMap("cm-" + i));
+    }
+    try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none()); Socket ws = new Socket()) {
+      ws.connect(new InetSocketAddress("127.0.0.1", proxy.server.port()));
+      ws.setSoTimeout(20_000);
+      ws.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true HTTP/1.1\r\n"
+          + "Host: localhost\r\nOrigin: http://localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+          + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = ws.getInputStream();
+      assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 101");
+      for (int i = 0; i < 2; i++) {
+        byte[] event = readFrame(in);
+        assertThat(new String(event, 1, event.length - 1, StandardCharsets.UTF_8)).contains("\"ADDED\"");
+      }
+
+      GracefulShutdown.Summary summary = proxy.server.shutdownGracefully().get(40, TimeUnit.SECONDS);
+
+      byte[] close = readFrame(in);
+      assertThat(close).as("a frame before the connection ends").isNotNull();
+      assertThat(close[0]).as("a close frame").isEqualTo((byte) 0x8);
+      assertThat(((close[1] & 0xff) << 8) | (close[2] & 0xff)).as("1001, going away").isEqualTo(1001);
+      assertThat(in.read()).as("then the connection closes").isEqualTo(-1);
+      assertThat(summary.forced()).isZero();
+      assertThat(summary.tunnelsForced()).as("not held to the deadline like exec").isZero();
+    }
+  }
+
   @Test
   void aLargeListInFlightCompletesIntactWithinTheGrace(ApiServer api) throws Exception {
     String ns = api.uniqueNamespace("drainlist");
