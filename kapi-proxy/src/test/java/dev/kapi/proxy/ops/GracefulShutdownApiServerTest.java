@@ -27,6 +27,15 @@ class GracefulShutdownApiServerTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /** A new namespace holding {@code n} ConfigMaps, so that a watch from the start sees {@code n} ADDED events. */
+  static String namespaceWithConfigMaps(ApiServer api, String prefix, int n) {
+    String ns = api.uniqueNamespace(prefix);
+    for (int i = 0; i < n; i++) {
+      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", ObservabilityApiServerTest.configMap("cm-" + i));
+    }
+    return ns;
+  }
+
   static Socket request(RunningProxy proxy, String path, int receiveBuffer) throws Exception {
     Socket s = new Socket();
     if (receiveBuffer > 0) {
@@ -42,10 +51,7 @@ class GracefulShutdownApiServerTest {
 
   @Test
   void anOpenWatchEndsWithACleanEndOfStreamAfterWholeEvents(ApiServer api) throws Exception {
-    String ns = api.uniqueNamespace("drainwatch");
-    for (int i = 0; i < 3; i++) {
-      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", ObservabilityApiServerTest.configMap("cm-" + i));
-    }
+    String ns = namespaceWithConfigMaps(api, "drainwatch", 3);
     try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none());
          Socket watch = request(proxy, "/api/v1/namespaces/" + ns + "/configmaps?watch=true", 0)) {
       InputStream in = watch.getInputStream();
@@ -91,10 +97,7 @@ class GracefulShutdownApiServerTest {
 
   @Test
   void aWebSocketWatchEndsWithACloseFrameBetweenEventsNotAtTheDeadline(ApiServer api) throws Exception {
-    String ns = api.uniqueNamespace("drainws");
-    for (int i = 0; i < 2; i++) {
-      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", ObservabilityApiServerTest.configMap("cm-" + i));
-    }
+    String ns = namespaceWithConfigMaps(api, "drainws", 2);
     try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none()); Socket ws = new Socket()) {
       ws.connect(new InetSocketAddress("127.0.0.1", proxy.server.port()));
       ws.setSoTimeout(20_000);
