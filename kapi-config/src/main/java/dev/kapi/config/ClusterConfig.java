@@ -65,18 +65,22 @@ public record ClusterConfig(URI server, TlsSettings tls, Credentials credentials
     return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
+  /** The proxy URL's {@code user:password}, percent-decoded: {user, password}; empty without either. */
+  public Optional<String[]> proxyCredentials() {
+    return proxy.map(URI::getRawUserInfo).map(info -> {
+      String[] up = info.split(":", 2);
+      return new String[] {java.net.URLDecoder.decode(up[0], java.nio.charset.StandardCharsets.UTF_8),
+          up.length > 1 ? java.net.URLDecoder.decode(up[1], java.nio.charset.StandardCharsets.UTF_8) : ""};
+    });
+  }
+
   /**
    * {@code Proxy-Authorization: Basic ...} for a proxy URL that carries {@code user:password}, sent up front as
    * client-go sends it; empty without a proxy or without credentials.
    */
   public Optional<String> proxyAuthorization() {
-    return proxy.map(URI::getRawUserInfo).map(info -> {
-      String[] up = info.split(":", 2);
-      String user = java.net.URLDecoder.decode(up[0], java.nio.charset.StandardCharsets.UTF_8);
-      String pass = up.length > 1 ? java.net.URLDecoder.decode(up[1], java.nio.charset.StandardCharsets.UTF_8) : "";
-      return "Basic " + java.util.Base64.getEncoder()
-          .encodeToString((user + ":" + pass).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    });
+    return proxyCredentials().map(up -> "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((up[0] + ":" + up[1]).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Override

@@ -5,8 +5,7 @@ import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.proxy.Socks5ProxyHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.kapi.config.ClusterConfig;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -24,28 +23,22 @@ final class EgressProxy {
   private final String password;
   private final long connectTimeoutMillis;
 
-  private EgressProxy(URI uri, long connectTimeoutMillis) {
+  private EgressProxy(URI uri, Optional<String[]> credentials, long connectTimeoutMillis) {
     this.scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     this.host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
     this.port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("socks5") ? 1080 : 80;
-    String info = uri.getRawUserInfo();
-    if (info == null) {
-      username = null;
-      password = null;
-    } else {
-      String[] up = info.split(":", 2);
-      username = URLDecoder.decode(up[0], StandardCharsets.UTF_8);
-      password = up.length > 1 ? URLDecoder.decode(up[1], StandardCharsets.UTF_8) : "";
-    }
+    this.username = credentials.map(up -> up[0]).orElse(null);
+    this.password = credentials.map(up -> up[1]).orElse(null);
     this.connectTimeoutMillis = connectTimeoutMillis;
   }
 
   /**
-   * The proxy for {@code uri}, or empty for none.
+   * The cluster's proxy, or empty for none.
    *
    * @throws IllegalArgumentException for an https:// proxy (TLS to the proxy itself is not supported)
    */
-  static Optional<EgressProxy> of(Optional<URI> uri, long connectTimeoutMillis) {
+  static Optional<EgressProxy> of(ClusterConfig cluster, long connectTimeoutMillis) {
+    Optional<URI> uri = cluster.proxy();
     if (uri.isEmpty()) {
       return Optional.empty();
     }
@@ -54,7 +47,7 @@ final class EgressProxy {
       throw new IllegalArgumentException("kapi proxy reaches the API server through http:// and socks5:// proxies; "
           + scheme + ":// (TLS to the proxy) is not supported");
     }
-    return Optional.of(new EgressProxy(uri.get(), connectTimeoutMillis));
+    return Optional.of(new EgressProxy(uri.get(), cluster.proxyCredentials(), connectTimeoutMillis));
   }
 
   /**
@@ -68,11 +61,5 @@ final class EgressProxy {
         : username == null ? new HttpProxyHandler(address) : new HttpProxyHandler(address, username, password);
     h.setConnectTimeoutMillis(connectTimeoutMillis);
     return h;
-  }
-
-  /** For messages: the proxy without its credentials. */
-  @Override
-  public String toString() {
-    return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 }

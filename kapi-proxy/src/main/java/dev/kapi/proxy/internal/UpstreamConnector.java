@@ -97,7 +97,7 @@ final class UpstreamConnector {
     boolean https = "https".equals(cluster.server().getScheme());
     this.tls = tls;
     this.ssl = https ? sslContext(tls, false) : null;
-    this.egress = EgressProxy.of(cluster.proxy(), connectTimeoutMillis);
+    this.egress = EgressProxy.of(cluster, connectTimeoutMillis);
   }
 
   /**
