@@ -1,7 +1,9 @@
 package dev.kapi.proxy.policy;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -16,14 +18,20 @@ import java.util.Map;
  * evaluated on the parsed request before anything goes upstream. Everything not allowed is denied. Lets the
  * Pod hand its app containers a narrower slice of what the service account may do.
  *
- * <p>File format (YAML or JSON): a Role/ClusterRole object or a bare {@code rules:} document; each rule may add
- * {@code namespaces}. Rules follow RBAC's matching exactly ({@link PolicyRule}); impersonation headers pass
- * only when a rule allows verb {@code impersonate} ({@link #decideImpersonation}).
+ * <p>File format (YAML or JSON), one document: a ClusterRole object or a bare {@code rules:} document, whose rules
+ * may add {@code namespaces}; or a Role object, whose rules apply in its {@code metadata.namespace} only, as in
+ * RBAC. Rules follow RBAC's matching exactly ({@link PolicyRule}); impersonation headers pass only when a rule
+ * allows verb {@code impersonate} ({@link #decideImpersonation}).
  */
 public final class Policy {
 
+  // a repeated key would otherwise keep its last value silently: in a security policy that is a rule nobody reads
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+
+  private static final java.util.regex.Pattern NAMESPACE =
+      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   private final List<PolicyRule> rules;
   private final String source;
@@ -35,14 +43,22 @@ public final class Policy {
 
   public static Policy load(Path file) {
     JsonNode doc;
-    try {
-      doc = YAML.readTree(Files.readString(file));
+    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(Files.readString(file))) {
+      doc = docs.hasNextValue() ? docs.nextValue() : null;
+      if (docs.hasNextValue()) {
+        throw new PolicyException("policy " + file + ": has more than one document (a policy is one Role, ClusterRole"
+            + " or rules: list)");
+      }
     } catch (IOException | RuntimeException e) {
+      if (e instanceof PolicyException p) {
+        throw p;
+      }
       throw new PolicyException("policy " + file + ": cannot be read: " + firstLine(e.getMessage()));
     }
     if (doc == null || !doc.path("rules").isArray()) {
       throw new PolicyException("policy " + file + ": needs a \"rules\" list (a Role's rules)");
     }
+    String roleNamespace = roleNamespace(file, doc);
     List<PolicyRule> rules = new ArrayList<>();
     int i = 0;
     for (JsonNode r : doc.path("rules")) {
@@ -50,13 +66,53 @@ public final class Policy {
         if (!r.isObject()) {
           throw new IllegalArgumentException("is not a mapping");
         }
-        rules.add(validate(YAML.treeToValue(r, PolicyRule.class)));
+        PolicyRule rule = validate(YAML.treeToValue(r, PolicyRule.class));
+        rules.add(roleNamespace == null ? rule : inRole(rule, roleNamespace));
       } catch (IOException | RuntimeException e) {
         throw new PolicyException("policy " + file + ": rules[" + i + "] " + firstLine(e.getMessage()));
       }
       i++;
     }
     return new Policy(rules, file.toString());
+  }
+
+  /**
+   * The namespace a {@code kind: Role} grants in, or null for a ClusterRole or a bare rules list. A Role in RBAC
+   * grants nothing outside its namespace; read as a bare list it would grant everywhere, so one without a
+   * namespace is refused rather than guessed.
+   */
+  private static String roleNamespace(Path file, JsonNode doc) {
+    String kind = doc.path("kind").asText("");
+    switch (kind) {
+      case "", "ClusterRole":
+        return null;
+      case "Role":
+        String ns = doc.path("metadata").path("namespace").asText("");
+        if (ns.isEmpty()) {
+          throw new PolicyException("policy " + file + ": a Role grants only in its own namespace: set"
+              + " metadata.namespace, or use kind: ClusterRole (or a bare rules: list) with per-rule namespaces");
+        }
+        if (!NAMESPACE.matcher(ns).matches()) {
+          throw new PolicyException("policy " + file + ": metadata.namespace \"" + ns + "\" is not a namespace name");
+        }
+        return ns;
+      default:
+        throw new PolicyException("policy " + file + ": kind \"" + kind + "\" is not a policy (use Role, ClusterRole"
+            + " or a bare rules: list)");
+    }
+  }
+
+  /** A Role's rule, held to the Role's namespace; the API server refuses the same two shapes in a Role. */
+  private static PolicyRule inRole(PolicyRule rule, String namespace) {
+    if (!rule.nonResourceURLs().isEmpty()) {
+      throw new IllegalArgumentException("has nonResourceURLs, which a namespaced Role cannot grant (use a ClusterRole)");
+    }
+    if (!rule.namespaces().isEmpty()) {
+      throw new IllegalArgumentException("sets namespaces in a Role, which grants only in its own namespace \""
+          + namespace + "\" (use a ClusterRole for several)");
+    }
+    return new PolicyRule(rule.apiGroups(), rule.resources(), rule.resourceNames(), rule.verbs(), List.of(namespace),
+        rule.nonResourceURLs());
   }
 
   /**

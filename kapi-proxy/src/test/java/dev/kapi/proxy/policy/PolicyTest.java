@@ -27,7 +27,7 @@ class PolicyTest {
   void readOnlyJobsPolicyAllowsReadsAndDeniesEverythingElseNamingThePermission(@TempDir Path dir) throws Exception {
     Policy p = policy(dir, """
         apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
+        kind: ClusterRole
         metadata: {name: app}
         rules:
         - apiGroups: ["batch"]
@@ -47,6 +47,52 @@ class PolicyTest {
     assertThat(d).isInstanceOfSatisfying(PolicyDecision.Deny.class, deny -> assertThat(deny.message())
         .contains("delete resource \"jobs\" in API group \"batch\" named \"j1\" in the namespace \"demo\""));
     assertThat(p.decide(req("GET", "/api/v1/namespaces/demo/secrets", null)).allowed()).isFalse();
+  }
+
+  @Test
+  void aRoleGrantsOnlyInItsOwnNamespaceAsInRbac(@TempDir Path dir) throws Exception {
+    Policy p = policy(dir, """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: app, namespace: demo}
+        rules:
+        - apiGroups: [""]
+          resources: ["secrets"]
+          verbs: ["get", "list"]
+        """);
+
+    assertThat(p.decide(req("GET", "/api/v1/namespaces/demo/secrets/s", null)).allowed()).isTrue();
+    assertThat(p.decide(req("GET", "/api/v1/namespaces/demo/secrets", null)).allowed()).isTrue();
+    assertThat(p.decide(req("GET", "/api/v1/namespaces/other/secrets/s", null)).allowed()).as("another namespace").isFalse();
+    assertThat(p.decide(req("GET", "/api/v1/secrets", null)).allowed()).as("every namespace's secrets").isFalse();
+
+    assertThatThrownBy(() -> policy(dir, "kind: Role\nmetadata: {name: a}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]"))
+        .as("a Role without a namespace would grant everywhere").hasMessageContaining("set metadata.namespace");
+    assertThatThrownBy(() -> policy(dir, "kind: Role\nmetadata: {namespace: a}\nrules: [{nonResourceURLs: [/api], verbs: [get]}]"))
+        .hasMessageContaining("rules[0] has nonResourceURLs, which a namespaced Role cannot grant");
+    assertThatThrownBy(() -> policy(dir,
+        "kind: Role\nmetadata: {namespace: a}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get], namespaces: [b]}]"))
+        .hasMessageContaining("rules[0] sets namespaces in a Role");
+    assertThatThrownBy(() -> policy(dir, "kind: Role\nmetadata: {namespace: '*'}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]"))
+        .hasMessageContaining("is not a namespace name");
+    assertThatThrownBy(() -> policy(dir, "kind: RoleBinding\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]"))
+        .hasMessageContaining("kind \"RoleBinding\" is not a policy");
+  }
+
+  @Test
+  void aPolicyFileIsOneDocumentWithoutRepeatedKeys(@TempDir Path dir) {
+    assertThatThrownBy(() -> policy(dir, """
+        rules:
+        - apiGroups: [""]
+          resources: ["configmaps"]
+          verbs: ["get"]
+          verbs: ["*"]
+        """)).as("the second verbs would silently win").isInstanceOf(PolicyException.class).hasMessageContaining("verbs");
+    assertThatThrownBy(() -> policy(dir, """
+        rules: [{apiGroups: [''], resources: [configmaps], verbs: [get]}]
+        ---
+        rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]
+        """)).as("a second document would be ignored").hasMessageContaining("more than one document");
   }
 
   @Test
