@@ -42,10 +42,12 @@ public final class ProxyServer implements AutoCloseable {
   private final String servingOn;
   private final Operations operations;
   private final Optional<AdminServer> admin;
+  private final UnixSocketFile socketFile; // null when listening on TCP
 
   private ProxyServer(ProxyConfig config, EventLoopGroup group, Channel listener, String servingOn,
-      Operations operations, Optional<AdminServer> admin) {
+      Operations operations, Optional<AdminServer> admin, UnixSocketFile socketFile) {
     this.config = config;
+    this.socketFile = socketFile;
     this.group = group;
     this.listener = listener;
     this.servingOn = servingOn;
@@ -73,6 +75,7 @@ public final class ProxyServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("kapi-proxy", true),
         transport.ioHandlerFactory());
     Channel ch = null;
+    UnixSocketFile socketFile = config.listen() instanceof Listen.Unix unix ? new UnixSocketFile(unix.path()) : null;
     try {
       Operations operations = new Operations(config, ops);
       ProxyChannels channels = new ProxyChannels(config, transport, group, operations);
@@ -82,10 +85,10 @@ public final class ProxyServer implements AutoCloseable {
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyChannels.WATER_MARK)
           .childHandler(channels);
       String servingOn;
-      if (config.listen() instanceof Listen.Unix unix) {
+      if (socketFile != null) {
         b.channel(transport.domainServerChannel());
-        ch = bindUnix(b, unix.path());
-        servingOn = unix.path().toString();
+        ch = bindUnix(b, socketFile);
+        servingOn = ((Listen.Unix) config.listen()).path().toString();
       } else {
         Listen.Tcp tcp = (Listen.Tcp) config.listen();
         b.channel(transport.serverChannel()).childOption(ChannelOption.TCP_NODELAY, true)
@@ -104,10 +107,11 @@ public final class ProxyServer implements AutoCloseable {
       }
       LOG.debug("serving on {} ({} transport, {} threads) for {}", servingOn, transport.name(), threads,
           config.cluster());
-      return new ProxyServer(config, group, ch, servingOn, operations, admin);
+      return new ProxyServer(config, group, ch, servingOn, operations, admin, socketFile);
     } catch (RuntimeException e) {
       if (ch != null) {
         ch.close();
+        releaseQuietly(socketFile); // e.g. the admin address was taken: leave no socket behind
       }
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
@@ -139,15 +143,16 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * kubectl removes a stale socket file and listens under umask 0077. Here the socket is bound inside a fresh
+   * kubectl removes any socket file there and listens under umask 0077. Here only a stale socket is removed
+   * ({@link UnixSocketFile}), and the socket is bound inside a fresh
    * owner-only directory, set to 0600 and then renamed into place, so it is never reachable by others, even
    * briefly, whatever the umask.
    */
-  private static Channel bindUnix(ServerBootstrap b, Path path) {
-    Path target = path.toAbsolutePath();
+  private static Channel bindUnix(ServerBootstrap b, UnixSocketFile file) {
+    Path target = file.path();
     Path dir = target.getParent();
     try {
-      Files.deleteIfExists(target);
+      file.claim();
       Path tmp = Files.createTempDirectory(dir, ".kapi-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       try {
@@ -155,6 +160,7 @@ public final class ProxyServer implements AutoCloseable {
         Channel ch = bind(b, new DomainSocketAddress(sock.toString()));
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         Files.move(sock, target, StandardCopyOption.ATOMIC_MOVE);
+        file.bound();
         return ch;
       } finally {
         Files.deleteIfExists(tmp.resolve("s"));
@@ -163,6 +169,16 @@ public final class ProxyServer implements AutoCloseable {
     } catch (IOException e) {
       String message = "cannot listen on unix socket " + target + ": " + e.getMessage();
       throw new UncheckedIOException(message, new IOException(message, e));
+    }
+  }
+
+  private static void releaseQuietly(UnixSocketFile file) {
+    if (file != null) {
+      try {
+        file.release();
+      } catch (IOException e) {
+        LOG.warn("cannot remove unix socket {}: {}", file.path(), e.getMessage());
+      }
     }
   }
 
@@ -230,13 +246,7 @@ public final class ProxyServer implements AutoCloseable {
   public void close() {
     listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     admin.ifPresent(AdminServer::close);
-    if (config.listen() instanceof Listen.Unix unix) {
-      try {
-        Files.deleteIfExists(unix.path().toAbsolutePath());
-      } catch (IOException e) {
-        LOG.warn("cannot remove unix socket {}: {}", unix.path(), e.getMessage());
-      }
-    }
+    releaseQuietly(socketFile);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

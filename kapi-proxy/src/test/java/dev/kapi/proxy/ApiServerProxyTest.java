@@ -1,6 +1,7 @@
 package dev.kapi.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -156,5 +157,44 @@ class ApiServerProxyTest {
       assertThat(JSON.readTree(out).path("groupVersion").asText()).isEqualTo("batch/v1");
     }
     assertThat(socket).doesNotExist();
+  }
+
+  @Test
+  void theSocketPathIsNeverSomeoneElsesFile(ApiServer api, @TempDir Path dir) throws Exception {
+    String ns = api.uniqueNamespace("unixpath");
+    // a mistyped path to a regular file: refused, and the file kept (kubectl would refuse it only by luck)
+    Path file = Files.writeString(dir.resolve("notes.txt"), "keep me");
+    assertThatThrownBy(() -> PodProxy.start(api, ns, "app", CONFIGMAPS, b -> b.listen(Listen.unix(file))))
+        .hasMessageContaining("cannot listen on unix socket " + file).hasMessageContaining("a regular file");
+    assertThat(Files.readString(file)).isEqualTo("keep me");
+
+    // a stale socket (its process died without removing it) is replaced
+    Path socket = dir.resolve("kapi.sock");
+    try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+    }
+    assertThat(socket).exists();
+    try (PodProxy first = PodProxy.start(api, ns, "app", CONFIGMAPS, b -> b.listen(Listen.unix(socket)))) {
+      // a second proxy on a live socket is refused instead of cutting the first one off
+      assertThatThrownBy(() -> PodProxy.start(api, ns, "app", CONFIGMAPS, b -> b.listen(Listen.unix(socket))))
+          .hasMessageContaining("another process is already serving on it");
+      assertThat(JSON.readTree(curlUnix(socket, "/apis/batch/v1")).path("groupVersion").asText()).isEqualTo("batch/v1");
+
+      // the path taken over meanwhile (an operator's restart): on exit the newcomer's socket is left in place
+      Files.delete(socket);
+      try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+        other.bind(java.net.UnixDomainSocketAddress.of(socket));
+        first.close();
+        assertThat(socket).as("another process's socket").exists();
+      }
+    }
+  }
+
+  private static String curlUnix(Path socket, String path) throws Exception {
+    Process curl = new ProcessBuilder("curl", "-s", "--unix-socket", socket.toString(), "http://localhost" + path)
+        .redirectErrorStream(true).start();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor()).isZero();
+    return out;
   }
 }
