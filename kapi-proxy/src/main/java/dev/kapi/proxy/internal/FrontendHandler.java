@@ -217,6 +217,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       serverOptions(req); // about this server, not the API server: answered as Go's server answers it for kubectl proxy
       return;
     }
+    if (HttpMethod.CONNECT.equals(req.method())) {
+      // the API server serves nothing on CONNECT, and a 200 to one would turn a pooled connection into a tunnel
+      respond(req, StatusResponses.status(ctx.alloc(), 405, "MethodNotAllowed",
+          "kapi proxy does not relay CONNECT: it is a reverse proxy for the API server, not a tunnel", 0), true,
+          new Rejection(Rejection.PATH, "method"));
+      return;
+    }
     CanonicalTarget target;
     try {
       target = RequestCanonicaliser.canonicalise(req.uri());

@@ -89,6 +89,31 @@ class RequestFramingApiServerTest {
   }
 
   @Test
+  void connectIsRefusedLocallyAndLeavesTheProxyReady(ApiServer api) throws Exception {
+    // a neighbour's CONNECT once failed in the HTTP/2 conversion, counted as an API server failure and made /readyz fail
+    for (dev.kapi.proxy.UpstreamHttp2 mode : dev.kapi.proxy.UpstreamHttp2.values()) {
+      try (RunningProxy proxy = RunningProxy.start(api, dev.kapi.config.Credentials.staticToken(api.adminToken()),
+          OperationsConfig.none(), b -> b.upstreamHttp2(mode))) {
+        for (String target : new String[] {"/api/v1/namespaces/default/pods/p/log?follow=true",
+            "/api/v1/namespaces/default/configmaps", "/healthz", "localhost:443"}) {
+          try (Socket s = connect(proxy)) {
+            s.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            RawHttp.Response r = RawHttp.readBody(RawHttp.readHead(in), in);
+            assertThat(r.status()).as(mode + " " + target).isEqualTo(405);
+            assertThat(JSON.readTree(r.body()).path("reason").asText()).isEqualTo("MethodNotAllowed");
+            assertThat(in.read()).as("what follows a CONNECT is not HTTP: the connection closes").isEqualTo(-1);
+          }
+        }
+        assertThat(proxy.admin("/readyz").statusCode()).as(mode.toString()).isEqualTo(200);
+        assertThat(proxy.metrics().sum("kapi_proxy_upstream_errors_total", java.util.Map.of())).isZero();
+        assertThat(proxy.get("/api/v1/namespaces/default/configmaps").statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
   void aNamespaceCalledProxyOrWatchHoldsOrdinaryRequests(ApiServer api) throws Exception {
     // names are not verbs: these are creates with the usual header timeout and the HTTP/1.1 pool, not streams
     try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none())) {
