@@ -66,6 +66,10 @@ record ExecCredential(Optional<String> token, Optional<ClientCertificate.KeyMate
     if (cert.isEmpty() != key.isEmpty()) {
       throw unusable(source, field, "returned only certificate or key, not both");
     }
+    String unsendable = token.isEmpty() ? null : BearerTokens.unsendable(token);
+    if (unsendable != null) {
+      throw unusable(source, field, "returned a status.token that " + unsendable);
+    }
     Optional<Instant> expiry = Optional.empty();
     String exp = text(status, "expirationTimestamp", source, field);
     if (!exp.isEmpty()) {

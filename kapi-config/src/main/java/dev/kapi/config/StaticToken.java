@@ -14,6 +14,10 @@ public final class StaticToken implements Credentials {
     if (t.isEmpty()) {
       throw new ConfigException("token", "token", "is empty");
     }
+    String unsendable = BearerTokens.unsendable(t);
+    if (unsendable != null) {
+      throw new ConfigException("token", "token", unsendable);
+    }
     this.header = "Bearer " + t;
     this.expiry = new TokenExpiry(t);
   }

@@ -94,6 +94,10 @@ public final class TokenFile implements Credentials {
     if (token.isEmpty()) {
       return keepOrThrow("is empty");
     }
+    String unsendable = BearerTokens.unsendable(token);
+    if (unsendable != null) {
+      return keepOrThrow(unsendable);
+    }
     Loaded fresh = new Loaded(id, "Bearer " + token, new TokenExpiry(token));
     loaded = fresh;
     if (lastProblem != null) {

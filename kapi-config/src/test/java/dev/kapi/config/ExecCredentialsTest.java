@@ -290,6 +290,8 @@ class ExecCredentialsTest {
             field + "returned only certificate or key, not both"},
         {"{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"leak-SECRET\",\"expirationTimestamp\":\"tomorrow\"}}",
             field + "returned status.expirationTimestamp that is not an RFC 3339 time: tomorrow"},
+        {"{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"leak-SECRET\\r\\nX: y\"}}",
+            field + "returned a status.token that holds a control character (U+000D) at position 11"},
     };
     for (Object[] c : cases) {
       Files.writeString(dir.resolve("out.json"), (String) c[0]);

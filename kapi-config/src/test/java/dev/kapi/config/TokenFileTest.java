@@ -77,6 +77,17 @@ class TokenFileTest {
   }
 
   @Test
+  void aTokenNoHeaderCanCarryIsAnErrorNamingTheFileAndThePositionNeverTheToken() throws Exception {
+    TokenFile twoLines = new TokenFile(Files.writeString(dir.resolve("t"), "secret-one\nsecret-two\n"));
+    assertThatThrownBy(twoLines::authorization).isInstanceOf(CredentialsUnavailableException.class)
+        .hasMessage(dir.resolve("t") + " holds a control character (U+000A) at position 10, which no HTTP header can carry");
+    assertThatThrownBy(() -> new StaticToken("abc\u0000def")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("control character (U+0000) at position 3").hasMessageNotContaining("abc");
+    assertThatThrownBy(() -> new StaticToken("abc\u20acdef")).hasMessageContaining("outside Latin-1 (U+20AC)");
+    assertThat(new StaticToken(" tab\tinside ").authorization()).contains("Bearer tab\tinside");
+  }
+
+  @Test
   void aBrieflyMissingOrEmptyFileKeepsTheLastTokenUntilItIsBack() throws Exception {
     Path f = Files.writeString(dir.resolve("t"), "good");
     TokenFile tf = new TokenFile(f);

@@ -279,6 +279,17 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void aTokenFileWithALineBreakInsideIs503NamingTheFileNotAnEmptyReply(@TempDir Path dir) throws Exception {
+    // e.g. two tokens concatenated: no HTTP header can carry it, and the connection used to close with no answer
+    Path token = java.nio.file.Files.writeString(dir.resolve("token"), "first-token\nsecond-token\n");
+    start((ctx, req) -> ok(ctx, "{}"), new dev.kapi.config.TokenFile(token), b -> { });
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(503);
+    assertThat(r.bodyText()).contains("kapi proxy has no credential for the API server: " + token
+        + " holds a control character (U+000A) at position 11").doesNotContain("first-token");
+  }
+
+  @Test
   void stripsBorrowedIdentitiesAndKeepsTheClientsOwnAuthorization() throws Exception {
     start((ctx, req) -> ok(ctx, "{}"), Credentials.staticToken("sa-token"), b -> { });
     RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost\r\nImpersonate-User: admin\r\n"
