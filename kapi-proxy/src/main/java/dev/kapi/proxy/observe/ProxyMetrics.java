@@ -25,10 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
 
-  /** Resource label values beyond this many distinct (group, resource) pairs become "other": a neighbour
-   * requesting made-up paths must not grow the registry without bound. */
+  /** Beyond this many distinct (group, resource, subresource) label values, group and resource become "other"
+   * and the subresource empty: a neighbour requesting made-up paths must not grow the registry without bound. */
   static final int MAX_RESOURCES = 500;
   static final String OTHER = "other";
+
+  /** Verbs the API server can derive, and the HTTP methods of non-resource requests; any other method is "other". */
+  private static final Set<String> VERBS = Set.of("get", "list", "watch", "create", "update", "patch", "delete",
+      "deletecollection", "proxy", "head", "options", "post", "put", "");
 
   private static final double[] LATENCY_BUCKETS =
       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
@@ -162,7 +166,7 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
 
   @Override
   public void responseStarted(ObservedExchange e) {
-    e.timeToFirstByte().ifPresent(d -> firstByte.labelValues(e.info().verb()).observe(seconds(d)));
+    e.timeToFirstByte().ifPresent(d -> firstByte.labelValues(verbLabel(e.info().verb())).observe(seconds(d)));
     if (e.kind() == ExchangeKind.UPGRADE && e.status() == 101) {
       openTunnels.inc();
     }
@@ -181,12 +185,13 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
   @Override
   public void finished(ObservedExchange e) {
     var info = e.info();
-    String resource = resourceLabel(info.apiGroup(), info.resource());
-    String subresource = resource.equals(OTHER) ? "" : info.subresource();
-    requests.labelValues(info.verb(), info.apiGroup(), resource, subresource, Integer.toString(e.status())).inc();
+    String verb = verbLabel(info.verb());
+    boolean known = knownResource(info.apiGroup(), info.resource(), info.subresource());
+    requests.labelValues(verb, known ? info.apiGroup() : OTHER, known ? info.resource() : OTHER,
+        known ? info.subresource() : "", Integer.toString(e.status())).inc();
     if (!e.longRunning()) {
       inFlight.dec();
-      duration.labelValues(info.verb()).observe(seconds(e.duration()));
+      duration.labelValues(verb).observe(seconds(e.duration()));
     } else if (info.verb().equals("watch")) {
       openWatches.dec();
     }
@@ -205,19 +210,23 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
     });
   }
 
-  private String resourceLabel(String group, String resource) {
+  private boolean knownResource(String group, String resource, String subresource) {
     if (resource.isEmpty()) {
-      return resource;
+      return true; // a non-resource request: group and resource are empty
     }
-    String key = group + "/" + resource;
+    String key = group + "/" + resource + "/" + subresource;
     if (knownResources.contains(key)) {
-      return resource;
+      return true;
     }
     if (knownResources.size() >= MAX_RESOURCES) {
-      return OTHER;
+      return false;
     }
     knownResources.add(key);
-    return resource;
+    return true;
+  }
+
+  private static String verbLabel(String verb) {
+    return VERBS.contains(verb) ? verb : OTHER;
   }
 
   @Override

@@ -154,6 +154,27 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void madeUpSubresourcesGroupsAndMethodsCannotGrowTheRegistryEither() {
+    for (int i = 0; i < 700; i++) {
+      for (String[] req : new String[][] {{"GET", "/api/v1/namespaces/a/pods/p/sub-" + i}, {"GET", "/apis/group-" + i + ".io/v1/things"},
+          {"VERB" + i, "/healthz"}}) {
+        ObservedExchange e = start(req[0], req[1], Map.of(), ExchangeKind.UNARY);
+        e.responseStarted(404, "");
+        e.completed();
+      }
+    }
+    PrometheusText m = scrape();
+    List<PrometheusText.Sample> requests = m.matching("kapi_proxy_requests_total", Map.of());
+    assertThat(requests.stream().map(x -> x.labels().get("subresource")).distinct().count()).isLessThanOrEqualTo(ProxyMetrics.MAX_RESOURCES + 1);
+    assertThat(requests.stream().map(x -> x.labels().get("group")).distinct().count()).isLessThanOrEqualTo(ProxyMetrics.MAX_RESOURCES + 2);
+    assertThat(requests.stream().map(x -> x.labels().get("verb")).distinct()).containsExactlyInAnyOrder("get", "list", "other");
+    assertThat(m.value("kapi_proxy_requests_total", Map.of("verb", "other", "code", "404"))).isEqualTo(700);
+    assertThat(m.matching("kapi_proxy_request_duration_seconds_count", Map.of()))
+        .extracting(x -> x.labels().get("verb")).containsExactlyInAnyOrder("get", "list", "other");
+    assertThat(m.sum("kapi_proxy_requests_total", Map.of())).isEqualTo(2100);
+  }
+
+  @Test
   void nameFilterLimitsTheScrape() {
     String text = new String(new MetricsEndpoint(metrics.registry()).scrape(List.of("kapi_proxy_watches_open")),
         StandardCharsets.UTF_8);
