@@ -302,6 +302,10 @@ class ProxyBehaviourTest {
     RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer theirs\r\n"
         + "Connection: close\r\n\r\n");
     assertThat(upstream.nextRequest().headers().getAll("Authorization")).containsExactly("Bearer theirs");
+    // an empty first Authorization is no credential: kubectl's bearer round-tripper adds its token then, and so do we
+    RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost\r\nAuthorization: \r\n"
+        + "Authorization: Bearer second\r\nConnection: close\r\n\r\n");
+    assertThat(upstream.nextRequest().headers().getAll("Authorization")).containsExactly("Bearer sa-token");
   }
 
   @Test

@@ -143,7 +143,7 @@ class StaticFilesAndPrefixesTest {
   @Test
   void withTheServersPathAppendedDenyExecAndReadOnlyReadThePathAsTheApiServerWill() throws Exception {
     // a server URL ending in /api: /v1/... from the client is /api/v1/... upstream
-    start("/api", b -> b.appendServerPath(true).denyExec(true));
+    start("/api", b -> b.appendServerPath(true).denyExec(true).disableFilter()); // --deny-exec alone
     assertThat(get("/v1/namespaces/d/pods/p/exec?command=ls")).startsWith("403 ").contains("--deny-exec");
     assertThat(get("/v1/namespaces/d/pods/p:8080/proxy/")).startsWith("403 ");
     assertThat(get("/v1/namespaces/d/configmaps")).isEqualTo("200 upstream:/api/v1/namespaces/d/configmaps");
@@ -153,6 +153,13 @@ class StaticFilesAndPrefixesTest {
     RawHttp.Response watch = RawHttp.exchange(proxy.port(), "GET /v1/namespaces/d/configmaps?watch=true HTTP/1.1\r\n"
         + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
     assertThat(watch.code()).as("a WebSocket watch is allowed by --read-only").isNotEqualTo(403);
+    proxy.close();
+    // kubectl's default --reject-paths (^/api/.*/pods/.*/exec) is written for the Kubernetes path: it holds here too
+    proxy = ProxyServer.start(ProxyConfig.builder(proxy.config().cluster()).appendServerPath(true).port(0).build());
+    for (String exec : new String[] {"/v1/namespaces/d/pods/p/exec?command=ls", "/v1/namespaces/d/pods/p/attach/"}) {
+      assertThat(get(exec)).as(exec).startsWith("403 ").contains("(with the server URL's path) matches --reject-paths");
+    }
+    assertThat(get("/v1/namespaces/d/pods/p/log")).isEqualTo("200 upstream:/api/v1/namespaces/d/pods/p/log");
   }
 
   @Test

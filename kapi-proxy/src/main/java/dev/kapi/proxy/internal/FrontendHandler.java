@@ -259,8 +259,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     RequestInfo info = requestInfo(method, path, target.rawQuery());
     ExchangeKind kind = ExchangeKind.of(info, req.headers());
     ObservedExchange seen = observe(req, path, target.rawQuery(), kind, info);
-    if (px.filter.isPresent() && filter(method, path, host, upgrade ? req.headers().get(HttpHeaderNames.ORIGIN) : null)
-        instanceof FilterDecision.Deny deny) {
+    if (px.filter.isPresent() && filter(method, path, info.path(), host,
+        upgrade ? req.headers().get(HttpHeaderNames.ORIGIN) : null) instanceof FilterDecision.Deny deny) {
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath + ": "
           + deny.reason()), upgrade, Rejection.filter(deny.rule()));
       return;
@@ -406,11 +406,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
    * The filter's decision; the Host part is remembered per connection (clients send the same Host every time).
    * {@code origin}: an upgrade's {@code Origin} header, or null.
    */
-  private FilterDecision filter(String method, String path, String host, String origin) {
+  private FilterDecision filter(String method, String path, String upstreamPath, String host, String origin) {
     RequestFilter f = px.filter.get();
     FilterDecision d = f.decidePathAndMethodAsSent(method, path);
     if (d instanceof FilterDecision.Deny) {
       return d;
+    }
+    if (!upstreamPath.equals(path)) { // requestInfo read it with the server URL's path in front
+      d = f.decideRejectPathsUpstream(upstreamPath);
+      if (d instanceof FilterDecision.Deny) {
+        return d;
+      }
     }
     String h = host == null ? "" : host;
     if (!h.equals(lastHost)) {

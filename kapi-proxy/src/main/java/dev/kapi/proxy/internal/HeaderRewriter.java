@@ -84,8 +84,9 @@ final class HeaderRewriter {
     if (!h.contains(HttpHeaderNames.USER_AGENT)) {
       h.set(USER_AGENT, userAgent);
     }
-    if (h.contains(HttpHeaderNames.AUTHORIZATION)) {
-      return null;
+    String own = h.get(HttpHeaderNames.AUTHORIZATION);
+    if (own != null && !own.isEmpty()) {
+      return null; // client-go's test: the first value, empty meaning none; then set replaces every value
     }
     Optional<String> auth = credentials.authorization();
     if (auth.isEmpty()) {

@@ -56,6 +56,23 @@ final class RequestFilter {
    * reject-paths sees the slashed form too, because the API server acts on either (a rule written for the
    * slashed form must refuse it).
    */
+  /**
+   * --reject-paths alone, on the path the API server will act on when it differs from the path as sent
+   * (--append-server-path with a server URL such as {@code https://host/api}): a rule written for the Kubernetes
+   * path must hold however much of it the server URL supplies. --accept-paths stays with the path as sent, as
+   * kubectl reads it.
+   */
+  FilterDecision decideRejectPathsUpstream(String upstreamPath) {
+    for (String p : new String[] {CanonicalTarget.trimTrailingSlash(upstreamPath), upstreamPath}) {
+      Rule r = firstMatch(rejectPaths, p);
+      if (r != null) {
+        return new FilterDecision.Deny("path \"" + p + "\" (with the server URL's path) matches --reject-paths rule \""
+            + r.pattern() + "\"");
+      }
+    }
+    return FilterDecision.ALLOW;
+  }
+
   FilterDecision decidePathAndMethodAsSent(String method, String pathAsSent) {
     String trimmed = CanonicalTarget.trimTrailingSlash(pathAsSent);
     FilterDecision d = decidePathAndMethod(method, trimmed);
