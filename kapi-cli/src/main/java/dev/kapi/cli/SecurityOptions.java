@@ -25,6 +25,7 @@ final class SecurityOptions {
   String headerReadTimeout;
   int maxConnections;
   int maxUpgrades;
+  int maxStalledResponses;
 
   /**
    * Adds the flags to the proxy's command, defined in code ({@link Flags}); not as a mixin, because each picocli
@@ -32,7 +33,8 @@ final class SecurityOptions {
    */
   void addTo(CommandSpec spec) {
     spec.addOption(option(this, "policy", "--policy").paramLabel("FILE")
-        .description("Role-shaped rules (YAML or JSON: a Role, or just its rules, plus optional namespaces) that "
+        .description("Role-shaped rules (YAML or JSON: a ClusterRole, a Role for its own namespace, or just the rules, "
+            + "plus optional namespaces) that "
             + "every request must satisfy before it goes upstream; anything else gets 403 naming the missing "
             + "permission. Turns --deny-exec on unless --deny-exec=false.").build());
     spec.addOption(option(this, "denyExec", "--deny-exec").arity("0..1")
@@ -59,6 +61,11 @@ final class SecurityOptions {
         .defaultValue("128")
         .description("Most exec, attach and port-forward sessions at once; more get 429. (default: ${DEFAULT-VALUE})")
         .build());
+    spec.addOption(option(this, "maxStalledResponses", "--max-stalled-responses")
+        .defaultValue("0")
+        .description("Most responses at once whose client has stopped reading while the proxy holds a full buffer "
+            + "for it (~2 MiB each); beyond that the longest-stalled client is cut off. 0: half the direct memory's "
+            + "worth, 128 with the launcher's heap. (default: ${DEFAULT-VALUE})").build());
   }
 
   void apply(ProxyConfig.Builder b) {
@@ -76,7 +83,7 @@ final class SecurityOptions {
         "--header-read-timeout: invalid duration \"" + headerReadTimeout + "\" (use Go syntax, e.g. 30s, 1m)"));
     try {
       b.limits(new Limits(maxHeaderBytes, maxRequestTargetBytes, maxRequestBodyBytes, timeout, maxConnections,
-          maxUpgrades));
+          maxUpgrades, maxStalledResponses));
     } catch (IllegalArgumentException e) {
       throw new ExitCodeException(2, e.getMessage());
     }

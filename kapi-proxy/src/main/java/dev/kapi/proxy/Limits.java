@@ -16,9 +16,12 @@ import java.time.Duration;
  *                              is closed quietly after the same time
  * @param maxConnections        {@code --max-connections}: client connections open at once (503, then close)
  * @param maxUpgrades           {@code --max-upgrades}: exec, attach and port-forward sessions at once (429)
+ * @param maxStalledResponses   {@code --max-stalled-responses}: responses at once whose client has stopped taking
+ *                              them while the proxy holds a full buffer for it; beyond this the longest-stalled
+ *                              client is cut off. 0 derives it from the direct memory (half of it, at ~2 MiB each)
  */
 public record Limits(int maxHeaderBytes, int maxRequestTargetBytes, long maxRequestBodyBytes, Duration headerReadTimeout,
-    int maxConnections, int maxUpgrades) {
+    int maxConnections, int maxUpgrades, int maxStalledResponses) {
 
   public static final String HEADER_BYTES = "max-header-bytes";
   public static final String REQUEST_TARGET_BYTES = "max-request-target-bytes";
@@ -26,11 +29,12 @@ public record Limits(int maxHeaderBytes, int maxRequestTargetBytes, long maxRequ
   public static final String HEADER_READ_TIMEOUT = "header-read-timeout";
   public static final String CONNECTIONS = "max-connections";
   public static final String UPGRADES = "max-upgrades";
+  public static final String STALLED_RESPONSES = "max-stalled-responses";
   /** Not a flag: a request the HTTP decoder cannot read at all (400, then close). */
   public static final String MALFORMED = "malformed";
 
   public static final Limits DEFAULTS = new Limits(64 * 1024, 32 * 1024, 3L * 1024 * 1024, Duration.ofSeconds(30),
-      4096, 128);
+      4096, 128, 0);
 
   public Limits {
     positive("--" + HEADER_BYTES, maxHeaderBytes);
@@ -38,6 +42,10 @@ public record Limits(int maxHeaderBytes, int maxRequestTargetBytes, long maxRequ
     positive("--" + REQUEST_BODY_BYTES, maxRequestBodyBytes);
     positive("--" + CONNECTIONS, maxConnections);
     positive("--" + UPGRADES, maxUpgrades);
+    if (maxStalledResponses < 0) {
+      throw new IllegalArgumentException("--" + STALLED_RESPONSES + " must be 0 (automatic) or positive, got "
+          + maxStalledResponses);
+    }
     if (headerReadTimeout == null || headerReadTimeout.isNegative() || headerReadTimeout.isZero()) {
       throw new IllegalArgumentException("--" + HEADER_READ_TIMEOUT + " must be positive, got " + headerReadTimeout);
     }

@@ -104,6 +104,11 @@ public final class Operations {
     metrics.ifPresent(m -> m.limitRejected(limit));
   }
 
+  /** Counts responses stalled by their clients (when metrics are served). */
+  void stalledResponses(int delta) {
+    metrics.ifPresent(m -> m.stalledResponses(delta));
+  }
+
   /** Starts the admin listener when one is configured; {@code loops} are the proxy's, for {@code /livez}. */
   public Optional<AdminServer> startAdmin(EventLoopGroup loops, Transport transport) {
     return config.admin().map(address -> AdminServer.start(address, new AdminRoutes(

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * What every connection shares, built once when the server starts: the configuration and the pieces made from
- * it. Immutable apart from the per-loop pools, each of which is only touched from its own loop.
+ * it. Immutable apart from the per-loop pools and slow-client trackers, each only touched from its own loop.
  */
 final class ProxyContext {
 
@@ -32,6 +32,7 @@ final class ProxyContext {
   final ConnectionSlots upgrades;
   private final Map<EventLoop, UpstreamPool> pools;
   private final Map<EventLoop, Credentials> loopCredentials;
+  private final Map<EventLoop, SlowClients> slowClients;
 
   ProxyContext(ProxyConfig config, UpstreamConnector connector, Map<EventLoop, UpstreamPool> pools, Operations ops) {
     this.config = config;
@@ -58,6 +59,22 @@ final class ProxyContext {
           loop instanceof SingleThreadIoEventLoop s ? new LoopPassCredentials(credentials, s) : credentials);
     }
     this.loopCredentials = Map.copyOf(perLoop);
+    int maxStalled = SlowClients.maxPerLoop(config.limits().maxStalledResponses(),
+        io.netty.util.internal.PlatformDependent.maxDirectMemory(), pools.size());
+    Map<EventLoop, SlowClients> slow = new HashMap<>();
+    for (EventLoop loop : pools.keySet()) {
+      slow.put(loop, new SlowClients(maxStalled, ops));
+    }
+    this.slowClients = Map.copyOf(slow);
+  }
+
+  /** The responses stalled by their clients on {@code loop}. */
+  SlowClients slowClients(EventLoop loop) {
+    SlowClients s = slowClients.get(loop);
+    if (s == null) {
+      throw new IllegalStateException("no slow-client tracker for event loop " + loop);
+    }
+    return s;
   }
 
   /** Whether a request of this kind may go as a stream of a shared HTTP/2 connection ({@code --upstream-http2}). */

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * A 401 to a bodiless idempotent request that carried the proxy's credential asks the credential to refresh and,
  * when it says a different one is available (a rotated token file), replays the request once.
  */
-final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Acquirer {
+final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Acquirer, SlowClients.Stalled {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -78,6 +78,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   private StreamBoundary boundary; // STREAM responses: where a watch event ends, for a clean end on shutdown
   private boolean endableStream; // chunked or close-delimited: the proxy can end it without faking a length
   private boolean ending; // a graceful shutdown asked for a clean end at the next event boundary
+  private boolean stalled; // upstream paused because the client takes nothing (see SlowClients)
 
   ProxyExchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext px, HttpRequest request,
       ExchangeKind kind, String sentAuthorization, boolean bodiless, boolean clientKeepAlive, boolean http10,
@@ -369,6 +370,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       return; // not yet (mid-event), or never (gzip, Content-Length): closed at the end of the grace period
     }
     done = true;
+    unstall();
     UpstreamConnection c = upstream;
     upstream = null;
     if (c != null) {
@@ -388,6 +390,10 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     client.flush();
     if (!discarding && !client.channel().isWritable()) {
       upstream.pauseReading(); // the client is slow: leave the rest in the API server's socket
+      if (!stalled) {
+        stalled = true;
+        px.slowClients(client.channel().eventLoop()).stalled(this);
+      }
     }
   }
 
@@ -395,11 +401,35 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   public void clientWritabilityChanged() {
     if (!done && upstream != null && client.channel().isWritable()) {
       upstream.resumeReading();
+      unstall();
     }
+  }
+
+  private void unstall() {
+    if (stalled) {
+      stalled = false;
+      px.slowClients(client.channel().eventLoop()).resumed(this);
+    }
+  }
+
+  @Override
+  public void cutOff(String why) {
+    stalled = false; // SlowClients already let go of it
+    if (done) {
+      return;
+    }
+    LOG.debug("{}", why);
+    UpstreamConnection c = upstream;
+    upstream = null;
+    if (c != null) {
+      c.discard(); // the API server sees this watcher go away
+    }
+    abortClient(why);
   }
 
   private void complete() {
     done = true;
+    unstall();
     seen.completed();
     client.flush();
     UpstreamConnection c = upstream;
@@ -490,6 +520,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
 
   private void fail(FullHttpResponse status, Rejection why) {
     done = true;
+    unstall();
     seen.rejected(why);
     seen.responseStarted(status.status().code(), "");
     seen.toClient(status.content().readableBytes());
@@ -512,6 +543,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   /** The response already started: the only honest signal left is a connection closed mid-body. */
   private void abortClient(String why) {
     done = true;
+    unstall();
     seen.aborted(why);
     client.flush();
     client.close();
@@ -546,6 +578,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       return;
     }
     done = true;
+    unstall();
     seen.aborted("client closed the connection");
     cancelHeaderTimeout();
     releaseEarly();

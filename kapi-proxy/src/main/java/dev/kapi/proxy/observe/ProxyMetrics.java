@@ -45,6 +45,7 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
   private final Histogram duration;
   private final Gauge inFlight;
   private final Gauge openWatches;
+  private final Gauge stalledResponses;
   private final Gauge openTunnels;
   private final Counter bytesFromClients;
   private final Counter bytesToClients;
@@ -85,6 +86,9 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
         .register(registry);
     openWatches = Gauge.builder().name("kapi_proxy_watches_open")
         .help("Watch requests open now").withoutExemplars().register(registry);
+    stalledResponses = Gauge.builder().name("kapi_proxy_stalled_responses")
+        .help("Responses paused now because their client takes nothing more (see --max-stalled-responses)")
+        .withoutExemplars().register(registry);
     openTunnels = Gauge.builder().name("kapi_proxy_upgrade_tunnels_open")
         .help("Upgraded connections (exec, attach, port-forward) spliced now").withoutExemplars().register(registry);
     bytesFromClients = Counter.builder().name("kapi_proxy_received_bytes_total")
@@ -253,6 +257,11 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
   /** Counts a request or connection refused by one of the proxy's hard limits ({@code dev.kapi.proxy.Limits}). */
   public void limitRejected(String limit) {
     limitRejections.labelValues(limit).inc();
+  }
+
+  /** A response started or stopped waiting for a client that takes nothing. */
+  public void stalledResponses(int delta) {
+    stalledResponses.inc(delta);
   }
 
   /** Counts a discovery request by how the cache served it: hit, coalesced, revalidated, miss. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class LimitsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Limits SMALL = new Limits(2048, 512, 1000, Duration.ofSeconds(1), 3, 1);
+  private static final Limits SMALL = new Limits(2048, 512, 1000, Duration.ofSeconds(1), 3, 1, 0);
 
   private ServerSocket upstream;
   private final AtomicInteger upstreamRequests = new AtomicInteger();

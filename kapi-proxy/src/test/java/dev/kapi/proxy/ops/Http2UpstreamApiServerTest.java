@@ -237,4 +237,77 @@ class Http2UpstreamApiServerTest {
           .noneMatch(n -> n.toLowerCase().startsWith("x-http2"));
     }
   }
+
+  /** A watch from resourceVersion=0 whose client reads nothing: stalled once the buffers between are full. */
+  private static Socket stalledWatch(RunningProxy proxy, String ns) throws Exception {
+    Socket s = new Socket();
+    s.setReceiveBufferSize(16 * 1024);
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.server.port()));
+    s.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true&resourceVersion=0 HTTP/1.1\r\n"
+        + "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  @Test
+  void clientsThatStopReadingAreCutOffOldestFirstBeyondTheLimitAndReadersGoOn(ApiServer api) throws Exception {
+    // each stalled watch holds up to ~2 MiB in the proxy (its write queue and, over HTTP/2, its stream's window):
+    // a few hundred once exhausted the direct memory and broke every other client's responses
+    String ns = api.uniqueNamespace("stalls");
+    String big = "x".repeat(700 * 1024);
+    for (int i = 0; i < 24; i++) { // ~17 MB of initial events each: more than every buffer between can hold
+      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree("{\"apiVersion\":\"v1\","
+          + "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big-" + i + "\"},\"data\":{\"v\":\"" + big + "\"}}"));
+    }
+    for (UpstreamHttp2 mode : new UpstreamHttp2[] {UpstreamHttp2.LONG_RUNNING, UpstreamHttp2.OFF}) {
+      dev.kapi.proxy.Limits d = dev.kapi.proxy.Limits.DEFAULTS;
+      dev.kapi.proxy.Limits threeStalled = new dev.kapi.proxy.Limits(d.maxHeaderBytes(), d.maxRequestTargetBytes(),
+          d.maxRequestBodyBytes(), d.headerReadTimeout(), d.maxConnections(), d.maxUpgrades(), 3);
+      List<Socket> stalled = new ArrayList<>();
+      String marker = "marker-" + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      try (RunningProxy proxy = RunningProxy.start(api, Credentials.staticToken(api.adminToken()), OperationsConfig.none(),
+          b -> b.upstreamHttp2(mode).limits(threeStalled))) {
+        for (int k = 1; k <= 3; k++) {
+          stalled.add(stalledWatch(proxy, ns));
+          int expected = k;
+          await().atMost(Duration.ofSeconds(30))
+              .until(() -> proxy.metrics().value("kapi_proxy_stalled_responses", Map.of()) == expected);
+        }
+        stalled.add(stalledWatch(proxy, ns)); // the fourth: the first, stalled longest, is cut off
+        await().atMost(Duration.ofSeconds(30)).until(() -> proxy.metrics()
+            .sum("kapi_proxy_limit_rejections_total", Map.of("limit", "max-stalled-responses")) == 1);
+        assertThat(proxy.metrics().value("kapi_proxy_stalled_responses", Map.of())).as(mode.toString()).isEqualTo(3);
+        Socket first = stalled.get(0);
+        first.setSoTimeout(30_000);
+        java.io.InputStream in = first.getInputStream();
+        long read = 0;
+        for (int n; (n = in.read(new byte[65536])) > 0; ) {
+          read += n;
+        }
+        assertThat(read).as("the first got what was buffered for it, then its connection closed").isLessThan(17_000_000);
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> proxy.metrics().value("kapi_proxy_watches_open", Map.of()) == 3);
+
+        // a client that reads still gets its events
+        try (Socket reader = new Socket("127.0.0.1", proxy.server.port())) {
+          reader.setSoTimeout(30_000);
+          reader.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps?watch=true"
+              + "&fieldSelector=metadata.name%3D" + marker + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8));
+          assertThat(lines.readLine()).contains(" 200 ");
+          api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", JSON.readTree("{\"apiVersion\":\"v1\","
+              + "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + marker + "\"}}"));
+          String line;
+          do {
+            line = lines.readLine();
+          } while (line != null && !line.contains("\"" + marker + "\""));
+          assertThat(line).as(mode + ": the reader got its event").isNotNull();
+        }
+      } finally {
+        for (Socket s : stalled) {
+          s.close();
+        }
+      }
+    }
+  }
 }
