@@ -24,7 +24,7 @@ final class LogLine extends LayoutBase<ILoggingEvent> {
   @Override
   public String doLayout(ILoggingEvent event) {
     if (time == null) {
-      time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+      time = formatter();
     }
     StringBuilder line = new StringBuilder(128);
     time.formatTo(Instant.ofEpochMilli(event.getTimeStamp()), line);
@@ -40,6 +40,22 @@ final class LogLine extends LayoutBase<ILoggingEvent> {
       line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
     }
     return line.toString();
+  }
+
+  /**
+   * In the local zone; in UTC if its rules cannot be loaded. The first line may be written because the process
+   * ran out of file descriptors (Netty's warning that accept failed), when the zone's rules file cannot be
+   * opened: an error thrown from here would kill the thread that logs, an event loop.
+   */
+  private static DateTimeFormatter formatter() {
+    DateTimeFormatter pattern = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    try {
+      ZoneId zone = ZoneId.systemDefault();
+      zone.getRules(); // loads them now, inside the try
+      return pattern.withZone(zone);
+    } catch (Throwable e) { // ExceptionInInitializerError, NoClassDefFoundError, DateTimeException
+      return pattern.withZone(java.time.ZoneOffset.UTC);
+    }
   }
 
   /**

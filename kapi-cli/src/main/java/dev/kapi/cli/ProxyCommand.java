@@ -221,6 +221,10 @@ public final class ProxyCommand implements Callable<Integer> {
     });
     accessLog.ifPresent(AsyncLineWriter::close);
     requestLog.ifPresent(AsyncLineWriter::close);
+    if (server.stoppedUnexpectedly()) {
+      System.err.println("kapi proxy: an event loop stopped unexpectedly (see the error above); exiting");
+      return 1;
+    }
     return 0;
   }
 

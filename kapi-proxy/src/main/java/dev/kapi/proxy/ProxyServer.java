@@ -43,10 +43,18 @@ public final class ProxyServer implements AutoCloseable {
   private final Operations operations;
   private final Optional<AdminServer> admin;
   private final UnixSocketFile socketFile; // null when listening on TCP
+  private final LoopWatch loops;
+
+  /** Whether the event loops were asked to stop, and whether one stopped without being asked (a thread died). */
+  private static final class LoopWatch {
+    final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicBoolean died = new java.util.concurrent.atomic.AtomicBoolean();
+  }
 
   private ProxyServer(ProxyConfig config, EventLoopGroup group, Channel listener, String servingOn,
-      Operations operations, Optional<AdminServer> admin, UnixSocketFile socketFile) {
+      Operations operations, Optional<AdminServer> admin, UnixSocketFile socketFile, LoopWatch loops) {
     this.config = config;
+    this.loops = loops;
     this.socketFile = socketFile;
     this.group = group;
     this.listener = listener;
@@ -74,6 +82,16 @@ public final class ProxyServer implements AutoCloseable {
     int threads = ioThreads(config);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("kapi-proxy", true),
         transport.ioHandlerFactory());
+    LoopWatch watch = new LoopWatch();
+    for (io.netty.util.concurrent.EventExecutor loop : group) {
+      // an Error escaping a handler ends the loop's thread; the rest of the proxy must not run on without it
+      loop.terminationFuture().addListener(f -> {
+        if (!watch.stopping.get() && watch.died.compareAndSet(false, true)) {
+          LOG.error("event loop {} stopped unexpectedly; stopping the proxy", loop);
+          group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
+      });
+    }
     Channel ch = null;
     UnixSocketFile socketFile = config.listen() instanceof Listen.Unix unix ? new UnixSocketFile(unix.path()) : null;
     try {
@@ -107,8 +125,9 @@ public final class ProxyServer implements AutoCloseable {
       }
       LOG.debug("serving on {} ({} transport, {} threads) for {}", servingOn, transport.name(), threads,
           config.cluster());
-      return new ProxyServer(config, group, ch, servingOn, operations, admin, socketFile);
+      return new ProxyServer(config, group, ch, servingOn, operations, admin, socketFile, watch);
     } catch (RuntimeException e) {
+      watch.stopping.set(true);
       if (ch != null) {
         ch.close();
         releaseQuietly(socketFile); // e.g. the admin address was taken: leave no socket behind
@@ -226,6 +245,7 @@ public final class ProxyServer implements AutoCloseable {
    * event loops stop. Completes when the server is fully closed; calling it again returns the same future.
    */
   public CompletableFuture<GracefulShutdown.Summary> shutdownGracefully() {
+    loops.stopping.set(true);
     return operations.shutdown().shutdown(() -> listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS))
         .thenApplyAsync(summary -> { // off the event loop: close() waits for the loops to stop
           LOG.info("shut down in {} ms: {} connections finished, {} closed at the deadline ({} tunnels)",
@@ -236,6 +256,11 @@ public final class ProxyServer implements AutoCloseable {
         });
   }
 
+  /** True when an event loop stopped without a shutdown asked for: the process should exit with an error. */
+  public boolean stoppedUnexpectedly() {
+    return loops.died.get();
+  }
+
   /** Blocks until the server is closed. */
   public void awaitClosed() throws InterruptedException {
     group.terminationFuture().await();
@@ -244,6 +269,7 @@ public final class ProxyServer implements AutoCloseable {
   /** Stops accepting, closes every connection, stops the threads; the socket file is removed. */
   @Override
   public void close() {
+    loops.stopping.set(true);
     listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     admin.ifPresent(AdminServer::close);
     releaseQuietly(socketFile);

@@ -23,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdminServer implements AutoCloseable {
 
+  /** Connections at once: kubelet probes and a scraper or two; more are closed as they arrive. */
+  static final int MAX_CONNECTIONS = 64;
+  /** A connection that sends nothing for this long is closed (a scraper reconnects on its next scrape). */
+  static final int IDLE_SECONDS = 30;
+
   private final EventLoopGroup group;
   private final Channel channel;
 
@@ -34,22 +39,32 @@ public final class AdminServer implements AutoCloseable {
   /** Binds {@code address} and serves; throws if the address cannot be bound. */
   public static AdminServer start(InetSocketAddress address, AdminRoutes routes, IoHandlerFactory io,
       Class<? extends ServerChannel> serverChannel) {
+    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kapi-admin", true), io);
     try {
       Channel ch = new ServerBootstrap().group(group).channel(serverChannel)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              // Admin requests are tiny GETs; aggregating them is fine here (never on proxied traffic).
-              c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                  new AdminHandler(routes));
+              if (open.incrementAndGet() > MAX_CONNECTIONS) { // probes and a scraper need a handful
+                open.decrementAndGet();
+                c.close();
+                return;
+              }
+              c.closeFuture().addListener(f -> open.decrementAndGet());
+              // Admin requests are tiny GETs; aggregating them is fine here (never on proxied traffic). A connection
+              // that sends nothing for IDLE_SECONDS is closed, half-sent requests included.
+              c.pipeline().addLast(new io.netty.handler.timeout.ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS),
+                  new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new AdminHandler(routes));
             }
           })
           .bind(address).syncUninterruptibly().channel();
       return new AdminServer(group, ch);
     } catch (Exception e) { // BindException arrives unchecked through Netty's future
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw new IllegalStateException("cannot listen on admin address " + address + ": " + e.getMessage(), e);
+      String why = String.valueOf(e.getMessage()).replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+      throw new IllegalStateException("cannot listen on admin address " + address.getHostString() + ":"
+          + address.getPort() + ": " + why, e);
     }
   }
 

@@ -550,18 +550,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
 
   @Override
   public void drain() {
-    ctx.executor().execute(() -> {
-      draining = true;
-      if (current == null) {
-        closing = true; // idle keep-alive connection: nothing to finish
-        closeOnFlush(ctx.channel());
-        releasePending();
-      } else if (current instanceof ProxyExchange p) {
-        p.drain(); // a watch ends at its next event boundary; an ordinary response just finishes
-      } else if (current instanceof UpgradeExchange u) {
-        u.drain(); // a WebSocket watch ends between two events; exec and port-forward wait for the deadline
-      }
-    });
+    try {
+      ctx.executor().execute(this::drainOnLoop);
+    } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+      ctx.channel().close(); // its event loop has stopped: nothing left to finish
+    }
+  }
+
+
+  private void drainOnLoop() {
+    draining = true;
+    if (current == null) {
+      closing = true; // idle keep-alive connection: nothing to finish
+      closeOnFlush(ctx.channel());
+      releasePending();
+    } else if (current instanceof ProxyExchange p) {
+      p.drain(); // a watch ends at its next event boundary; an ordinary response just finishes
+    } else if (current instanceof UpgradeExchange u) {
+      u.drain(); // a WebSocket watch ends between two events; exec and port-forward wait for the deadline
+    }
   }
 
   @Override

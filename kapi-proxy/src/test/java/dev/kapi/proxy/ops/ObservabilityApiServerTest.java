@@ -95,6 +95,31 @@ class ObservabilityApiServerTest {
   }
 
   @Test
+  void theAdminListenerHoldsAHandfulOfConnectionsNotAsManyAsANeighbourOpens(ApiServer api) throws Exception {
+    // a neighbour holding admin connections open once kept /livez from ever answering again
+    try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none())) {
+      java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+      try {
+        int port = proxy.server.adminAddress().orElseThrow().getPort();
+        for (int i = 0; i < 64; i++) {
+          java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+          s.getOutputStream().write("GET /livez HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // never ends
+          held.add(s);
+        }
+        try (java.net.Socket extra = new java.net.Socket("127.0.0.1", port)) {
+          extra.setSoTimeout(10_000);
+          assertThat(extra.getInputStream().read()).as("beyond the cap a connection is closed at once").isEqualTo(-1);
+        }
+      } finally {
+        for (java.net.Socket s : held) {
+          s.close();
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> proxy.admin("/livez").statusCode() == 200);
+    }
+  }
+
+  @Test
   void readinessFlipsTo503NamingTheApiServerWhenItStopsAndRecovers(ApiServer api) {
     try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none().withReadyFreshness(Duration.ofSeconds(1)))) {
       assertThat(proxy.admin("/readyz").statusCode()).isEqualTo(200);
