@@ -218,6 +218,9 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
     if (resource.isEmpty()) {
       return true; // a non-resource request: group and resource are empty
     }
+    if (group.length() > 253 || resource.length() > 63 || subresource.length() > 63) {
+      return false; // longer than any real API group or resource name: a label that size only bloats each scrape
+    }
     String key = group + "/" + resource + "/" + subresource;
     if (knownResources.contains(key)) {
       return true;

@@ -175,6 +175,17 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void aLabelLongerThanAnyRealResourceNameIsOther() {
+    ObservedExchange e = start("GET", "/api/v1/namespaces/a/pods/p/" + "s".repeat(30_000), Map.of(), ExchangeKind.UNARY);
+    e.responseStarted(404, "");
+    e.completed();
+    PrometheusText m = scrape();
+    assertThat(m.value("kapi_proxy_requests_total", Map.of("resource", "other", "subresource", "", "code", "404"))).isEqualTo(1);
+    assertThat(m.matching("kapi_proxy_requests_total", Map.of())).allSatisfy(x ->
+        assertThat(x.labels().values()).allSatisfy(v -> assertThat(v.length()).isLessThan(300)));
+  }
+
+  @Test
   void nameFilterLimitsTheScrape() {
     String text = new String(new MetricsEndpoint(metrics.registry()).scrape(List.of("kapi_proxy_watches_open")),
         StandardCharsets.UTF_8);
