@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param maxHeaderBytes        {@code --max-header-bytes}: the request's header block (431)
  * @param maxRequestTargetBytes {@code --max-request-target-bytes}: path and query (414)
  * @param maxRequestBodyBytes   {@code --max-request-body-bytes}: a request body, upgrades excepted (413); the
- *                              default is the API server's own limit, so nothing it would take is refused here
+ *                              default is the API server's own limit, so nothing it would take is refused here;
+ *                              bodies relayed to a workload ({@code proxy} verb or subresource) are exempt, as there
  * @param headerReadTimeout     {@code --header-read-timeout}: from the first byte of a request (or the end of the
  *                              previous response) to its last header line (408); an idle keep-alive connection
  *                              is closed quietly after the same time

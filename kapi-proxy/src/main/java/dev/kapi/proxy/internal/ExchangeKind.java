@@ -46,6 +46,14 @@ enum ExchangeKind {
         : info.path().startsWith("/debug/pprof/");
   }
 
+  /**
+   * A request the API server relays to a pod, service or node ({@code proxy} verb or subresource): its body is the
+   * workload's, which the API server streams through without its own 3 MiB limit.
+   */
+  static boolean isRelayedToWorkload(RequestInfo info) {
+    return info.verb().equals("proxy") || (info.resourceRequest() && info.subresource().equals("proxy"));
+  }
+
   /** A watch in either form: {@code ?watch} (true as the API server reads it) or the deprecated {@code /watch/} path. */
   static boolean isWatch(RequestInfo info) {
     return info.verb().equals("watch");

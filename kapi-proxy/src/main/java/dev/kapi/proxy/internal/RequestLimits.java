@@ -48,6 +48,7 @@ final class RequestLimits extends ChannelDuplexHandler {
   private boolean responseStarted;
   private boolean countingBody;
   private long bodyBytes;
+  private HttpRequest target; // the request whose body is being counted
 
   RequestLimits(Limits limits, Limits.Observer observer) {
     this.limits = limits;
@@ -115,16 +116,21 @@ final class RequestLimits extends ChannelDuplexHandler {
             "request target of " + req.uri().length() + " bytes")));
       } else if (!ExchangeKind.isUpgrade(req.headers())) {
         long declared = HttpUtil.getContentLength(req, -1L);
-        if (declared > limits.maxRequestBodyBytes()) {
+        if (declared > limits.maxRequestBodyBytes() && !relayedToWorkload(req)) {
           refuse(req, Limits.REQUEST_BODY_BYTES, new TooLongFrameException(tooLarge(declared + " bytes")));
         } else {
-          countingBody = true;
+          countingBody = declared <= limits.maxRequestBodyBytes();
+          target = req;
         }
       }
     } else if (msg instanceof HttpContent c && countingBody) {
       bodyBytes += c.content().readableBytes();
       if (bodyBytes > limits.maxRequestBodyBytes()) {
         countingBody = false;
+        if (relayedToWorkload(target)) {
+          ctx.fireChannelRead(msg);
+          return;
+        }
         ReferenceCountUtil.release(msg);
         observer.rejected(Limits.REQUEST_BODY_BYTES);
         if (responseStarted) {
@@ -136,6 +142,20 @@ final class RequestLimits extends ChannelDuplexHandler {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * Whether the body goes to a workload through the API server's proxy (exempt from the limit, as upstream).
+   * Decided only for a body already past the limit, on the canonical path the filter will see.
+   */
+  private static boolean relayedToWorkload(HttpRequest req) {
+    try {
+      CanonicalTarget t = RequestCanonicaliser.canonicalise(req.uri());
+      return ExchangeKind.isRelayedToWorkload(
+          dev.kapi.proxy.policy.RequestInfoParser.parse(req.method().name(), t.path(), t.rawQuery()));
+    } catch (BadRequestTarget e) {
+      return false; // refused by the frontend anyway
+    }
   }
 
   /** Marks the request failed, so the frontend answers it (414, 431, 413) and sends nothing upstream. */

@@ -80,6 +80,23 @@ class LimitsTest {
   }
 
   @Test
+  void aBodyForAWorkloadBehindTheApiServersProxyIsNotLimitedAsTheApiServerDoesNotLimitIt() throws Exception {
+    // kube-apiserver streams pods/services/nodes .../proxy bodies through without its 3 MiB limit; so does kubectl proxy
+    String body = "x".repeat(5000);
+    try (ProxyHarness.RawClient c = proxy.raw("POST /api/v1/namespaces/a/pods/p:8080/proxy/upload HTTP/1.1\r\n"
+        + "Host: localhost\r\nContent-Length: 5000\r\n\r\n" + body)) {
+      assertThat(c.readHead()).startsWith("HTTP/1.1 200");
+    }
+    String chunk = "x".repeat(600);
+    try (ProxyHarness.RawClient c = proxy.raw("POST /api/v1/namespaces/a/services/s/proxy/upload HTTP/1.1\r\n"
+        + "Host: localhost\r\nTransfer-Encoding: chunked\r\n\r\n" + ("258\r\n" + chunk + "\r\n").repeat(3) + "0\r\n\r\n")) {
+      assertThat(c.readHead()).startsWith("HTTP/1.1 200");
+    }
+    assertThat(rejected(Limits.REQUEST_BODY_BYTES)).isZero();
+    assertThat(upstreamRequests).hasValue(2);
+  }
+
+  @Test
   void aChunkedBodyThatGrowsOverTheLimitIs413() throws Exception {
     String chunk = "x".repeat(600);
     String req = "POST /api/v1/namespaces/a/configmaps HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
