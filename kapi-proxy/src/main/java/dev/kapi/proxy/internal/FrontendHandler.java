@@ -185,6 +185,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     currentRequestComplete = false;
     seen = null;
     encoder.respondingToHead(HttpMethod.HEAD.equals(req.method()));
+    if (req.decoderResult().isFailure() && !ctx.channel().isActive()) {
+      ReferenceCountUtil.release(req); // the client left mid-request: nobody to answer, nothing malformed to count
+      return;
+    }
     if (req.decoderResult().isFailure()) {
       Throwable cause = req.decoderResult().cause();
       int code = cause instanceof TooLongHttpLineException ? 414

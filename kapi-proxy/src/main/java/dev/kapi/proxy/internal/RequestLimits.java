@@ -108,7 +108,7 @@ final class RequestLimits extends ChannelDuplexHandler {
         } else if (cause instanceof TooLongHttpHeaderException) {
           refuse(req, Limits.HEADER_BYTES, new TooLongHttpHeaderException("kapi proxy refused request headers larger"
               + " than --" + Limits.HEADER_BYTES + "=" + limits.maxHeaderBytes() + " bytes"));
-        } else {
+        } else if (ctx.channel().isActive()) { // else the client left mid-request: not malformed
           observer.rejected(Limits.MALFORMED);
         }
       } else if (req.uri().length() > limits.maxRequestTargetBytes()) {
