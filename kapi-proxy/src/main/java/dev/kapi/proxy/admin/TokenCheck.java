@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code token}: the credential can be read now (the token file exists, is readable, is not empty) and has not
- * expired by its own {@code exp} claim. A projected service-account token the kubelet stopped refreshing shows
+ * {@code token}: the credential has a token in force (read now, or the last good one while the file is briefly
+ * away, as for requests) and it has not expired by its own {@code exp} claim. A projected service-account token the kubelet stopped refreshing shows
  * here before the API server starts answering 401. Credentials with no token (client certificate, anonymous)
  * pass.
  */

@@ -109,7 +109,7 @@ public final class ProxyMetrics implements ExchangeObserver, UpstreamObserver {
     upstreamOpened = Counter.builder().name("kapi_proxy_upstream_connections_opened_total")
         .help("Connections to the API server opened since start").withoutExemplars().register(registry);
     upstreamRequests = Counter.builder().name("kapi_proxy_upstream_requests_total")
-        .help("Requests sent to the API server (forwarded requests, 401 retries, discovery fetches, readiness probes)")
+        .help("Requests sent to the API server (forwarded requests, 401 retries, discovery fetches; not readiness probes)")
         .withoutExemplars().register(registry);
     upstreamErrors = Counter.builder().name("kapi_proxy_upstream_errors_total")
         .help("Failures talking to the API server, by cause").labelNames("cause").withoutExemplars().register(registry);
