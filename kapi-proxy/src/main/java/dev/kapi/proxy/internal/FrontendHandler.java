@@ -65,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
   private volatile boolean tunnel;
   private volatile boolean draining; // graceful shutdown: finish what is in flight, take nothing new
   private boolean closing;
+  private boolean failed; // exceptionCaught has logged this connection's failure
   private ArrayDeque<Object> pending;
   private String lastHost;
   private FilterDecision lastHostDecision;
@@ -171,6 +172,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (failed) {
+      return; // every write still queued to a client that reset fails too: one line per connection is enough
+    }
+    failed = true;
     if (cause instanceof IOException) {
       LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
