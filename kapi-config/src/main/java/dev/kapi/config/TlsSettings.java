@@ -107,8 +107,9 @@ public final class TlsSettings {
   }
 
   public String describe() {
-    String s = insecure ? "insecure (server certificate NOT verified)" : "trust " + trustDescription;
-    s += serverName.map(n -> ", server name " + n).orElse("");
+    // the trust's own description names the server name it verifies; only an insecure one has none to say it
+    String s = insecure ? "insecure (server certificate NOT verified)" + serverName.map(n -> ", server name " + n)
+        .orElse("") : "trust " + trustDescription;
     return s + clientCertificate.map(c -> ", " + c.describe()).orElse("");
   }
 

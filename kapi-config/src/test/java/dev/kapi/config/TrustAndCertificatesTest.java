@@ -39,6 +39,14 @@ class TrustAndCertificatesTest {
   }
 
   @Test
+  void theServerNameIsDescribedOnce() {
+    String trusted = TlsSettings.builder().serverName("kubernetes.default.svc").build().describe();
+    assertThat(trusted.split("server name kubernetes.default.svc", -1)).as(trusted).hasSize(2);
+    String insecure = TlsSettings.builder().insecureSkipTlsVerify(true).serverName("x").build().describe();
+    assertThat(insecure).isEqualTo("insecure (server certificate NOT verified), server name x");
+  }
+
+  @Test
   void serverIdentityIsCheckedAgainstSubjectAltNamesOnly() {
     TestCerts.Issued ca = TestCerts.ca("ca");
     var cert = TestCerts.server(ca, List.of("kubernetes.default.svc", "*.apps.example"), List.of("127.0.0.1", "::1")).certificate();
