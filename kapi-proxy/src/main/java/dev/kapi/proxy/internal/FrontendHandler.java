@@ -66,6 +66,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
   private volatile boolean draining; // graceful shutdown: finish what is in flight, take nothing new
   private boolean closing;
   private boolean failed; // exceptionCaught has logged this connection's failure
+  private boolean streamWaterMark; // the client's queue is the smaller one of a stream (ProxyChannels)
   private ArrayDeque<Object> pending;
   private String lastHost;
   private FilterDecision lastHostDecision;
@@ -488,6 +489,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
   /** Makes {@code ex} current and starts it, after {@code delay} when the --qps bucket says so. */
   private void begin(Exchange ex, java.time.Duration delay) {
     current = ex;
+    if (ex instanceof ProxyExchange p && p.isStream()) {
+      ctx.channel().config().setWriteBufferWaterMark(ProxyChannels.STREAM_WATER_MARK);
+      streamWaterMark = true;
+    }
     if (!delay.isZero()) {
       // the exchange receives the request body meanwhile; it goes upstream once started
       ctx.executor().schedule(() -> launch(ex), delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -512,6 +517,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       return;
     }
     current = null;
+    if (streamWaterMark) {
+      streamWaterMark = false;
+      ctx.channel().config().setWriteBufferWaterMark(ProxyChannels.WATER_MARK); // the next request may be a large list
+    }
     if (!keepConnection || closing || draining) {
       closing = true;
       closeOnFlush(ctx.channel());

@@ -23,6 +23,13 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
   /** Writes queue up to this much before a side stops reading the other (and resumes below the low mark). */
   public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
+  /**
+   * A client's queue while it holds a watch, followed log or proxied stream. Events are small and a reader takes
+   * them as they come, so a quarter of the ordinary queue costs nothing; what it saves is memory held for
+   * hundreds of watch clients that read slowly or not at all, each up to its high mark before it counts as stalled.
+   */
+  static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
   private final ProxyContext px;
   private final Map<EventLoop, UpstreamPool> pools;
 

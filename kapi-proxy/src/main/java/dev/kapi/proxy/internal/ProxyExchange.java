@@ -100,6 +100,11 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     this.multiplexed = px.multiplexes(kind);
   }
 
+  /** A watch, followed log or proxied stream (long-running), as opposed to an ordinary request. */
+  boolean isStream() {
+    return kind == ExchangeKind.STREAM;
+  }
+
   void start() {
     px.pool(client.channel().eventLoop()).acquire(this, multiplexed);
     if (upstream == null && !done && !requestComplete && !bodiless) {
