@@ -202,8 +202,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       // RequestLimits words the limits (naming the flag); anything else is the decoder's complaint
       String message = cause instanceof TooLongFrameException && cause.getMessage().startsWith("kapi proxy")
           ? cause.getMessage() : "malformed HTTP request: " + cause.getMessage();
-      respond(req, StatusResponses.malformed(ctx.alloc(), code, message), true,
-          new Rejection(Rejection.PATH, "malformed"));
+      // the access log names the limit a 414, 431 or 413 came from, as the limit metric does
+      Rejection why = switch (code) {
+        case 414 -> new Rejection(Rejection.LIMIT, Limits.REQUEST_TARGET_BYTES);
+        case 431 -> new Rejection(Rejection.LIMIT, Limits.HEADER_BYTES);
+        case 413 -> new Rejection(Rejection.LIMIT, Limits.REQUEST_BODY_BYTES);
+        default -> new Rejection(Rejection.PATH, "malformed");
+      };
+      respond(req, StatusResponses.malformed(ctx.alloc(), code, message), true, why);
       return;
     }
     boolean upgrade = ExchangeKind.isUpgrade(req.headers());

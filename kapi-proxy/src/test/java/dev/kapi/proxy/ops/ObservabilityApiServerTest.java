@@ -201,6 +201,12 @@ class ObservabilityApiServerTest {
       JsonNode denied = JSON.readTree(lines.get(2));
       assertThat(denied.get("status").asInt()).isEqualTo(403);
       assertThat(denied.get("rejectedBy").asText()).isEqualTo("filter:reject-paths");
+
+      // a request refused by a hard limit names the limit, not "malformed"
+      HttpResponse<String> tooLong = proxy.get("/api/v1/namespaces/" + ns + "/configmaps?x=" + "a".repeat(40_000));
+      assertThat(tooLong.statusCode()).isEqualTo(414);
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 4);
+      assertThat(JSON.readTree(lines.get(3)).get("rejectedBy").asText()).isEqualTo("limit:max-request-target-bytes");
     }
   }
 }
