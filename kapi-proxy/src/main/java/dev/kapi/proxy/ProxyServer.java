@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,8 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Whether the event loops were asked to stop, and whether one stopped without being asked (a thread died). */
   private static final class LoopWatch {
-    final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-    final java.util.concurrent.atomic.AtomicBoolean died = new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean stopping = new AtomicBoolean();
+    final AtomicBoolean died = new AtomicBoolean();
   }
 
   private ProxyServer(ProxyConfig config, EventLoopGroup group, Channel listener, String servingOn,
@@ -121,7 +122,8 @@ public final class ProxyServer implements AutoCloseable {
       try {
         admin = operations.startAdmin(group, transport);
       } catch (IllegalStateException e) {
-        throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
+        String message = dev.kapi.proxy.internal.NativeErrors.reason(e.getMessage());
+        throw new UncheckedIOException(message, new IOException(message, e));
       }
       LOG.debug("serving on {} ({} transport, {} threads) for {}", servingOn, transport.name(), threads,
           config.cluster());
@@ -154,7 +156,7 @@ public final class ProxyServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding " + address, e);
     } catch (Exception e) {
-      String why = String.valueOf(e.getMessage()).replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+      String why = dev.kapi.proxy.internal.NativeErrors.reason(e.getMessage());
       String where = address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : address.toString();
       String message = "cannot listen on " + where + ": " + why;
       throw new UncheckedIOException(message, new IOException(message, e));

@@ -62,9 +62,8 @@ public final class AdminServer implements AutoCloseable {
       return new AdminServer(group, ch);
     } catch (Exception e) { // BindException arrives unchecked through Netty's future
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      String why = String.valueOf(e.getMessage()).replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
       throw new IllegalStateException("cannot listen on admin address " + address.getHostString() + ":"
-          + address.getPort() + ": " + why, e);
+          + address.getPort() + ": " + e.getMessage(), e);
     }
   }
 

@@ -581,7 +581,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     }
   }
 
-
   private void drainOnLoop() {
     draining = true;
     if (current == null) {

@@ -82,8 +82,4 @@ final class SlowClients {
       ops.stalledResponses(-1);
     }
   }
-
-  int size() {
-    return stalled.size();
-  }
 }

@@ -49,7 +49,7 @@ final class UpstreamFailures {
     }
     m = m.lines().findFirst().orElse(m);
     // the native transport says "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:6443"
-    m = m.replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "").replaceFirst(": /[^ ]+$", "");
+    m = NativeErrors.reason(m).replaceFirst(": /[^ ]+$", "");
     return m;
   }
 
