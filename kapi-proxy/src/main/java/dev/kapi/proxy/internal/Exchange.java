@@ -24,10 +24,10 @@ interface Exchange {
   void clientClosed();
 
   /**
-   * The request body could not be decoded: nothing more of it may go upstream, and the client connection, whose
-   * framing is lost, ends once answered.
+   * The request body could not be decoded, or grew past its limit: nothing more of it may go upstream, and the
+   * client connection, whose framing is lost, ends once answered.
    */
-  default void clientBodyMalformed(String reason) {
+  default void clientBodyRefused(BodyRefusal why) {
     clientClosed();
   }
 }

@@ -65,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
   private volatile boolean tunnel;
   private volatile boolean draining; // graceful shutdown: finish what is in flight, take nothing new
   private boolean closing;
+  private boolean cutByShutdown;
   private boolean failed; // exceptionCaught has logged this connection's failure
   private boolean streamWaterMark; // the client's queue is the smaller one of a stream (ProxyChannels)
   private ArrayDeque<Object> pending;
@@ -105,7 +106,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       }
       if (!currentRequestComplete && msg instanceof HttpContent c) {
         if (c.decoderResult().isFailure()) {
-          malformedBody(c);
+          refusedBody(c);
           return;
         }
         if (c instanceof LastHttpContent) {
@@ -125,20 +126,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     }
     if (msg instanceof HttpRequest req) {
       start(req);
+    } else if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+      // the unreadable or oversized rest of a body already answered: the connection's framing is lost
+      ReferenceCountUtil.release(msg);
+      closing = true;
+      closeOnFlush(ctx.channel());
     } else {
       ReferenceCountUtil.release(msg); // the rest of a request that was already answered
     }
   }
 
-  /** The decoder could not read the body (Netty ends it with a failed LastHttpContent): it never goes upstream. */
-  private void malformedBody(HttpContent c) {
+  /**
+   * The decoder could not read the body (Netty ends it with a failed LastHttpContent), or RequestLimits cut it at
+   * --max-request-body-bytes: the rest never goes upstream.
+   */
+  private void refusedBody(HttpContent c) {
     Throwable cause = c.decoderResult().cause();
     c.release();
     currentRequestComplete = true;
     closing = true; // what the decoder passes after this is not HTTP any more
     pauseReading();
     Exchange ex = current;
-    ex.clientBodyMalformed(cause == null ? "malformed chunk" : cause.getMessage());
+    ex.clientBodyRefused(cause instanceof RequestLimits.BodyTooLarge tooLarge ? BodyRefusal.tooLarge(tooLarge.getMessage())
+        : BodyRefusal.malformed(cause == null ? "malformed chunk" : cause.getMessage()));
     if (current == ex) {
       current = null;
       closeOnFlush(ctx.channel()); // an exchange that could not answer: nothing but the close is left
@@ -166,9 +176,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     Exchange c = current;
     current = null;
     if (c != null) {
+      if (cutByShutdown && seen != null) {
+        seen.aborted("cut off when --shutdown-grace ended"); // the first end counts; the exchange's own is ignored
+      }
       c.clientClosed();
     }
     releasePending();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof RequestLimits.HeadersTooSlow slow && current == null && !closing) {
+      encoder.respondingToHead(false);
+      seen = UnreadRequest.observe(px.ops.exchanges, new Rejection(Rejection.LIMIT, Limits.HEADER_READ_TIMEOUT));
+      LocalExchange ex = new LocalExchange(this, ctx, false, seen);
+      begin(ex, java.time.Duration.ZERO);
+      ex.send(List.of(StatusResponses.status(ctx.alloc(), 408, "Timeout", slow.message(), 0)));
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
@@ -596,7 +622,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
 
   @Override
   public void close() {
-    ctx.channel().close();
+    try {
+      ctx.executor().execute(() -> {
+        cutByShutdown = true; // the access log then says why the exchange ended, not "client closed"
+        ctx.channel().close();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+      ctx.channel().close();
+    }
   }
 
   @Override

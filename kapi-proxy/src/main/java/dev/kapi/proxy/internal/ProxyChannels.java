@@ -2,6 +2,8 @@ package dev.kapi.proxy.internal;
 
 import dev.kapi.proxy.Limits;
 import dev.kapi.proxy.ProxyConfig;
+import dev.kapi.proxy.observe.ObservedExchange;
+import dev.kapi.proxy.observe.Rejection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -63,6 +65,10 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
       FullHttpResponse busy = StatusResponses.status(ch.alloc(), 503, "ServiceUnavailable", "kapi proxy has "
           + px.connections.max() + " client connections open (--" + Limits.CONNECTIONS + ")", 1);
       FrontendHandler.markClose(busy);
+      ObservedExchange seen = UnreadRequest.observe(px.ops.exchanges, new Rejection(Rejection.LIMIT, Limits.CONNECTIONS));
+      seen.responseStarted(503, "");
+      seen.toClient(busy.content().readableBytes());
+      seen.completed();
       ch.pipeline().addLast("encoder", new HttpResponseEncoder());
       ch.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
       return;

@@ -555,11 +555,12 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   }
 
   /**
-   * The request body broke off (a bad chunk size, chunk data without its CRLF): the API server must never see it
-   * end as if complete, so its connection or stream is reset, and the client, whose framing is lost, is closed.
+   * The request body broke off (a bad chunk size, chunk data without its CRLF) or grew past
+   * --max-request-body-bytes: the API server must never see it end as if complete, so its connection or stream is
+   * reset, and the client, whose framing is lost, is closed.
    */
   @Override
-  public void clientBodyMalformed(String reason) {
+  public void clientBodyRefused(BodyRefusal why) {
     if (done) {
       return;
     }
@@ -570,11 +571,10 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
         upstream = null;
         c.discard();
       }
-      abortClient("malformed request body: " + reason);
+      abortClient(why.abortCause());
       return;
     }
-    fail(StatusResponses.badRequest(client.alloc(), "kapi proxy could not read the request body: " + reason),
-        new Rejection(Rejection.PATH, "malformed-body"));
+    fail(why.answer(client.alloc()), why.why());
   }
 
   @Override

@@ -3,13 +3,12 @@ package dev.kapi.proxy.internal;
 import dev.kapi.proxy.Limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -30,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *       of a request received, the client gets 408 and the connection closes; an idle keep-alive connection is
  *       closed quietly. Never armed while an exchange is in flight, so a watch or a tunnel can last for hours.</li>
  *   <li><b>request body size</b>: a {@code Content-Length} over the limit turns the request into a decoder
- *       failure the frontend answers with 413 (nothing goes upstream); a chunked body that grows past it is cut:
- *       413 if no response has started, else the connection is closed.</li>
+ *       failure the frontend answers with 413 (nothing goes upstream); a chunked body that grows past it ends in a
+ *       failed {@code LastHttpContent}: the exchange resets the upstream side and answers 413 if no response has
+ *       started, else closes the connection.</li>
  *   <li>the count of every limit the HTTP decoder enforced (line → 414, headers → 431, malformed → 400).</li>
  * </ul>
  */
@@ -45,7 +45,6 @@ final class RequestLimits extends ChannelDuplexHandler {
   private int inFlight; // requests read whose final response has not been written in full
   private boolean tunnel;
   private boolean informational;
-  private boolean responseStarted;
   private boolean countingBody;
   private long bodyBytes;
   private HttpRequest target; // the request whose body is being counted
@@ -98,7 +97,6 @@ final class RequestLimits extends ChannelDuplexHandler {
       disarmHeaderTimer();
       bytesWhileWaiting = false;
       inFlight++;
-      responseStarted = false;
       bodyBytes = 0;
       countingBody = false;
       if (req.decoderResult().isFailure()) {
@@ -133,11 +131,11 @@ final class RequestLimits extends ChannelDuplexHandler {
         }
         ReferenceCountUtil.release(msg);
         observer.rejected(Limits.REQUEST_BODY_BYTES);
-        if (responseStarted) {
-          ctx.close();
-        } else {
-          closeWith(413, "RequestEntityTooLarge", tooLarge("more than " + limits.maxRequestBodyBytes() + " bytes (chunked)"));
-        }
+        // the body's end, failed: the exchange resets its upstream and answers 413 (or cuts a started response)
+        LastHttpContent cut = new DefaultLastHttpContent();
+        cut.setDecoderResult(DecoderResult.failure(new BodyTooLarge(
+            tooLarge("more than " + limits.maxRequestBodyBytes() + " bytes (chunked)"))));
+        ctx.fireChannelRead(cut);
         return;
       }
     }
@@ -184,7 +182,6 @@ final class RequestLimits extends ChannelDuplexHandler {
           disarmHeaderTimer();
         }
         informational = code < 200;
-        responseStarted |= !informational;
       }
       if (msg instanceof LastHttpContent && !informational && !tunnel && --inFlight <= 0) {
         inFlight = 0;
@@ -221,14 +218,19 @@ final class RequestLimits extends ChannelDuplexHandler {
       return;
     }
     observer.rejected(Limits.HEADER_READ_TIMEOUT);
-    closeWith(408, "Timeout", "kapi proxy did not receive the request's headers within --" + Limits.HEADER_READ_TIMEOUT
-        + "=" + limits.headerReadTimeout().toSeconds() + "s");
+    // the frontend answers, so the 408 is in the access log and the request metrics like any answer
+    ctx.fireUserEventTriggered(new HeadersTooSlow("kapi proxy did not receive the request's headers within --"
+        + Limits.HEADER_READ_TIMEOUT + "=" + limits.headerReadTimeout().toSeconds() + "s"));
   }
 
-  /** A Status of our own, then the connection closes (the rest of the request is never read). */
-  private void closeWith(int code, String reason, String message) {
-    FullHttpResponse r = StatusResponses.status(ctx.alloc(), code, reason, message, 0);
-    FrontendHandler.markClose(r);
-    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  /** The header read timeout fired with part of a request received: answer 408 and close. */
+  record HeadersTooSlow(String message) {
+  }
+
+  /** A chunked body past --max-request-body-bytes: how its cut-off end tells the frontend why. */
+  static final class BodyTooLarge extends TooLongFrameException {
+    BodyTooLarge(String message) {
+      super(message);
+    }
   }
 }

@@ -47,7 +47,7 @@ final class StatusResponses {
 
   /** A request the HTTP decoder could not read (line or headers too long, malformed). */
   static FullHttpResponse malformed(ByteBufAllocator alloc, int code, String message) {
-    return status(alloc, code, code == 400 ? "BadRequest" : "RequestRejected", message, 0);
+    return status(alloc, code, code == 400 ? "BadRequest" : code == 413 ? "RequestEntityTooLarge" : "RequestRejected", message, 0);
   }
 
   /**

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapi.config.Credentials;
 import dev.kapi.config.TokenFile;
+import dev.kapi.proxy.Limits;
 import dev.kapi.proxy.OperationsConfig;
 import dev.kapi.proxy.observe.LineSink;
 import dev.kapi.proxy.testsupport.PrometheusText;
 import dev.kapi.testing.ApiServer;
 import dev.kapi.testing.ApiServerExtension;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -207,6 +210,72 @@ class ObservabilityApiServerTest {
       assertThat(tooLong.statusCode()).isEqualTo(414);
       await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 4);
       assertThat(JSON.readTree(lines.get(3)).get("rejectedBy").asText()).isEqualTo("limit:max-request-target-bytes");
+    }
+  }
+  @Test
+  void everyAnswerTheProxyGivesIsLoggedAndCountedEvenWithoutAFullRequest(ApiServer api) throws Exception {
+    // a 413 for a chunked body cut at the limit, a 408 for headers that never finished and a 503 beyond
+    // --max-connections: answers a client got, so the access log and requests_total hold them too
+    String ns = api.uniqueNamespace("unread");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Limits small = new Limits(Limits.DEFAULTS.maxHeaderBytes(), Limits.DEFAULTS.maxRequestTargetBytes(), 1000,
+        Duration.ofSeconds(1), 2, Limits.DEFAULTS.maxUpgrades(), 0);
+    try (RunningProxy proxy = RunningProxy.start(api, Credentials.staticToken(api.adminToken()),
+        OperationsConfig.none().withAccessLog(Optional.of((LineSink) lines::add)), b -> b.limits(small))) {
+      // the API server reads a whole body before it answers, so the proxy's 413 comes first
+      String chunk = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"k\":\"" + "x".repeat(700) + "\"}}";
+      try (Socket s = new Socket("127.0.0.1", proxy.server.port())) {
+        s.getOutputStream().write(("POST /api/v1/namespaces/" + ns + "/configmaps HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + (Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").repeat(2)).getBytes(StandardCharsets.UTF_8));
+        RawHttp.Response r = RawHttp.readBody(RawHttp.readHead(s.getInputStream()), s.getInputStream());
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(JSON.readTree(r.body()).get("reason").asText()).isEqualTo("RequestEntityTooLarge");
+        assertThat(s.getInputStream().read()).as("closed").isEqualTo(-1);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 1);
+      JsonNode tooLarge = JSON.readTree(lines.get(0));
+      assertThat(tooLarge.get("status").asInt()).isEqualTo(413);
+      assertThat(tooLarge.get("outcome").asText()).isEqualTo("rejected");
+      assertThat(tooLarge.get("rejectedBy").asText()).isEqualTo("limit:max-request-body-bytes");
+      assertThat(tooLarge.get("resource").asText()).isEqualTo("configmaps");
+      try (Socket s = new Socket("127.0.0.1", proxy.server.port())) { // closed after, so it holds no connection slot
+        s.getOutputStream().write(("GET /api/v1/namespaces/" + ns + "/configmaps HTTP/1.1\r\nHost: localhost\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Response list = RawHttp.readBody(RawHttp.readHead(s.getInputStream()), s.getInputStream());
+        assertThat(JSON.readTree(list.body()).get("items")).as("nothing created").isEmpty();
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 2);
+
+      try (Socket slow = new Socket("127.0.0.1", proxy.server.port())) {
+        slow.getOutputStream().write("GET /api HTTP/1.1\r\nHost: loc".getBytes(StandardCharsets.US_ASCII));
+        assertThat(RawHttp.readHead(slow.getInputStream())).startsWith("HTTP/1.1 408");
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 3);
+      JsonNode timedOut = JSON.readTree(lines.get(2));
+      assertThat(timedOut.get("status").asInt()).isEqualTo(408);
+      assertThat(timedOut.get("rejectedBy").asText()).isEqualTo("limit:header-read-timeout");
+      assertThat(timedOut.get("method").asText()).isEmpty();
+
+      try (Socket a = new Socket("127.0.0.1", proxy.server.port()); Socket b = new Socket("127.0.0.1", proxy.server.port())) {
+        // two connections held (each proven open by a response), then a third
+        for (Socket held : List.of(a, b)) {
+          held.getOutputStream().write("GET /version HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          assertThat(RawHttp.readBody(RawHttp.readHead(held.getInputStream()), held.getInputStream()).status()).isEqualTo(200);
+        }
+        try (Socket third = new Socket("127.0.0.1", proxy.server.port())) {
+          assertThat(RawHttp.readHead(third.getInputStream())).startsWith("HTTP/1.1 503");
+        }
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 6);
+      JsonNode busy = JSON.readTree(lines.get(5));
+      assertThat(busy.get("status").asInt()).isEqualTo(503);
+      assertThat(busy.get("rejectedBy").asText()).isEqualTo("limit:max-connections");
+
+      PrometheusText m = proxy.metrics();
+      for (String code : List.of("413", "408", "503")) {
+        assertThat(m.sum("kapi_proxy_requests_total", Map.of("code", code))).as(code).isEqualTo(1);
+      }
     }
   }
 }
