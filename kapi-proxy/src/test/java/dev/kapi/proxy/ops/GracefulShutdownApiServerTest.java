@@ -2,11 +2,13 @@ package dev.kapi.proxy.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kapi.proxy.OperationsConfig;
 import dev.kapi.proxy.lifecycle.GracefulShutdown;
+import dev.kapi.proxy.observe.LineSink;
 import dev.kapi.testing.ApiServer;
 import dev.kapi.testing.ApiServerExtension;
 import java.io.InputStream;
@@ -16,7 +18,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -170,6 +175,33 @@ class GracefulShutdownApiServerTest {
       assertThat(items.get(count - 1).at("/data/d").asText()).isEqualTo(data);
       GracefulShutdown.Summary summary = shutdown.get(30, TimeUnit.SECONDS);
       assertThat(summary.forced()).isZero();
+    }
+  }
+  @Test
+  void aResponseStillStalledWhenTheGraceEndsIsLoggedAsCutOffByTheShutdown(ApiServer api) throws Exception {
+    String ns = api.uniqueNamespace("draincut");
+    String data = "x".repeat(500_000);
+    // 12 MB: more than the proxy's client queue and the kernel's socket buffers hold, so the response is still in
+    // flight, its upstream paused, when the grace ends
+    for (int i = 0; i < 24; i++) {
+      api.admin().post("/api/v1/namespaces/" + ns + "/configmaps", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+          "metadata", Map.of("name", "cm-" + i), "data", Map.of("d", data)));
+    }
+    List<String> lines = new CopyOnWriteArrayList<>();
+    try (RunningProxy proxy = RunningProxy.start(api, OperationsConfig.none().withShutdownGrace(Duration.ofSeconds(1))
+        .withAccessLog(Optional.of((LineSink) lines::add)));
+         Socket list = request(proxy, "/api/v1/namespaces/" + ns + "/configmaps", 4096)) {
+      InputStream in = list.getInputStream();
+      assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 200");
+      in.readNBytes(1000); // and then nothing more
+
+      GracefulShutdown.Summary summary = proxy.server.shutdownGracefully().get(30, TimeUnit.SECONDS);
+      assertThat(summary.forced()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 1);
+      JsonNode line = JSON.readTree(lines.get(0));
+      assertThat(line.get("status").asInt()).isEqualTo(200);
+      assertThat(line.get("outcome").asText()).isEqualTo("aborted");
+      assertThat(line.get("abortCause").asText()).isEqualTo("cut off when --shutdown-grace ended");
     }
   }
 }
