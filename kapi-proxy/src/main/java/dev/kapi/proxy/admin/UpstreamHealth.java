@@ -14,12 +14,15 @@ import java.util.function.LongSupplier;
  * upstream response and failure here, so under traffic the check costs nothing and reflects what clients see
  * (the latest event wins: a failure after the last response fails the check at once). With no recent event
  * (an idle Pod), the check probes the API server's {@code /readyz} itself — at most one probe in flight, and
- * its result is a fresh event, so an idle proxy probes at most once per {@code freshness}. Any answer below
- * 500 means reached; 5xx from {@code /readyz} means the API server is up but not ready, which fails too.
+ * its result is a fresh event, so an idle proxy probes at most once per {@code freshness}. A failure is fresh
+ * for one second at most: an idle proxy whose API server came back is ready at the kubelet's next probe, not up
+ * to {@code freshness} later. Any answer below 500 means reached; 5xx from {@code /readyz} means the API server
+ * is up but not ready, which fails too.
  */
 public final class UpstreamHealth implements UpstreamObserver, HealthCheck {
 
   public static final Duration DEFAULT_FRESHNESS = Duration.ofSeconds(10);
+  private static final long FAILURE_FRESHNESS_NANOS = Duration.ofSeconds(1).toNanos();
 
   private record Event(long nanos, boolean ok, String detail) {
   }
@@ -98,7 +101,7 @@ public final class UpstreamHealth implements UpstreamObserver, HealthCheck {
   }
 
   private boolean fresh(Event e) {
-    return nanoTime.getAsLong() - e.nanos() < freshnessNanos;
+    return nanoTime.getAsLong() - e.nanos() < (e.ok() ? freshnessNanos : Math.min(freshnessNanos, FAILURE_FRESHNESS_NANOS));
   }
 
   private CompletableFuture<Void> verdict(Event e) {

@@ -44,14 +44,28 @@ class UpstreamHealthTest {
     health.responseReceived(200);
     advance(1);
     health.failed(UpstreamFailure.CONNECT_REFUSED, "Connection refused: /127.0.0.1:6443");
-    advance(2);
+    now.addAndGet(Duration.ofMillis(900).toNanos());
     HealthReport r = check();
     assertThat(r.ok()).isFalse();
     assertThat(r.body(false)).contains("[-]api-server failed: API server not reached: connect_refused: "
-        + "Connection refused: /127.0.0.1:6443 (2s ago)");
+        + "Connection refused: /127.0.0.1:6443 (0s ago)");
     assertThat(probes).hasValue(0);
     health.responseReceived(200);
     assertThat(check().ok()).isTrue();
+  }
+
+  @Test
+  void anIdleProxyIsReadyAtTheNextCheckOnceTheApiServerIsBackNotAFreshnessLater() {
+    health.failed(UpstreamFailure.CONNECT_REFUSED, "Connection refused");
+    answer.set(CompletableFuture.failedFuture(new ConnectException("Connection refused")));
+    advance(2);
+    assertThat(check().ok()).isFalse(); // still down: the probe says so
+    assertThat(check().ok()).isFalse(); // and the failed probe is fresh for a second: no second probe
+    assertThat(probes).hasValue(1);
+    advance(2);
+    answer.set(CompletableFuture.completedFuture(200)); // the API server is back
+    assertThat(check().ok()).isTrue();
+    assertThat(probes).hasValue(2);
   }
 
   @Test
