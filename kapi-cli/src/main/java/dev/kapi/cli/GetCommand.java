@@ -99,10 +99,7 @@ public final class GetCommand implements Callable<Integer> {
   }
 
   private int raw(KubeClient kube, PrintWriter out, PrintWriter err) {
-    if (!raw.startsWith("/")) {
-      throw new ExitCodeException(1, "--raw must be an absolute path starting with '/': " + raw);
-    }
-    try (KubeResponse r = kube.exchange(KubeRequest.get(raw).accept("application/json, */*").build())) {
+    try (KubeResponse r = kube.exchange(KubeRequest.get(RawTarget.of(raw)).accept("application/json, */*").build())) {
       if (!r.successful()) {
         throw kube.errorOf(r);
       }

@@ -100,6 +100,19 @@ class ClientCommandsTest {
   }
 
   @Test
+  void getRawTakesASelectorWithSpacesAsKubectlDoes(ApiServer api) throws Exception {
+    String path = "/api/v1/namespaces?labelSelector=kubernetes.io/metadata.name in (default,kube-system)";
+    CliRun kapi = admin(api, "get", "--raw", path);
+    assertThat(kapi.exit()).as(kapi.err()).isZero();
+    List<String> names = new ArrayList<>();
+    JSON.readTree(kapi.out()).path("items").forEach(i -> names.add(i.at("/metadata/name").asText()));
+    List<String> kubectlNames = new ArrayList<>();
+    JSON.readTree(kubectlOut(0, "get", "--raw", path, "--kubeconfig", api.adminKubeconfig().toString())).path("items")
+        .forEach(i -> kubectlNames.add(i.at("/metadata/name").asText()));
+    assertThat(names).containsExactlyInAnyOrder("default", "kube-system").isEqualTo(kubectlNames);
+  }
+
+  @Test
   void getRawOfAMissingPathExitsOneWithTheServersMessage(ApiServer api) {
     PodView pod = api.podView(api.uniqueNamespace("raw404"), "reader");
     CliRun r = CliRun.run(pod.envWithDirectory(), home, "get", "--raw", "/apis/nosuch.example/v1");
