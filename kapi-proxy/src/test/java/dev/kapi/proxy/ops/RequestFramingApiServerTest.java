@@ -67,6 +67,14 @@ class RequestFramingApiServerTest {
               : "more than one Host header");
         }
       }
+      // a bare LF ends no line here (Go's server, and so kubectl proxy, accepts it): one framing, read one way
+      for (String request : new String[] {"GET /api HTTP/1.1\nHost: localhost\n\n", "GET /api HTTP/1.1\r\nHost: localhost\n\r\n"}) {
+        try (Socket s = connect(proxy)) {
+          s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+          InputStream in = s.getInputStream();
+          assertThat(RawHttp.readBody(RawHttp.readHead(in), in).status()).as(request).isEqualTo(400);
+        }
+      }
       // OPTIONS * asks about the proxy itself: 200, empty, as Go's server answers for kubectl proxy; the connection stays
       try (Socket s = connect(proxy)) {
         for (int i = 0; i < 2; i++) {
