@@ -162,6 +162,25 @@ class ProxyBehaviourTest {
     assertThat(r.code()).isEqualTo(503);
     assertThat(r.bodyText()).contains("TLS handshake with the API server https://127.0.0.1:" + upstream.port()
         + " failed: the server certificate (CN=localhost) is not signed by a CA in test other CA");
+    // a second would not mend it: no Retry-After, so client-go shows this message at once instead of retrying 10 times
+    assertThat(r.header("Retry-After")).isNull();
+    assertThat(r.bodyText()).doesNotContain("retryAfterSeconds");
+  }
+
+  @Test
+  void anAnswerLostAfterAWriteWentUpstreamIsNoInvitationToSendItAgain() throws Exception {
+    // the API server takes the request and the connection drops before any answer: a POST may have created its
+    // object, and client-go resends whatever comes back 5xx with Retry-After, so only a GET gets one
+    start((ctx, req) -> ctx.channel().close(), Credentials.none(), b -> { });
+    RawHttp.Response post = RawHttp.exchange(proxy.port(), "POST /api/v1/namespaces/d/configmaps HTTP/1.1\r\n"
+        + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    assertThat(post.code()).isEqualTo(503);
+    assertThat(post.header("Retry-After")).isNull();
+    assertThat(post.bodyText()).contains("closed the connection before answering; the POST request had been sent, so it"
+        + " may have taken effect").doesNotContain("retryAfterSeconds");
+    RawHttp.Response get = RawHttp.get(proxy.port(), "/api/v1/namespaces/d/configmaps", "localhost");
+    assertThat(get.code()).isEqualTo(503);
+    assertThat(get.header("Retry-After")).isEqualTo("1");
   }
 
   @Test

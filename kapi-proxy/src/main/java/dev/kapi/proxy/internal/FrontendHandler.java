@@ -433,7 +433,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
         .whenComplete((r, err) -> ctx.executor().execute(() -> {
           if (err != null) {
             observed.rejected(new Rejection(Rejection.UPSTREAM, UpstreamFailure.classify(err).label()));
-            ex.send(List.of(StatusResponses.unavailable(ctx.alloc(), UpstreamFailures.describe(err, px.serverDescription))));
+            ex.send(List.of(StatusResponses.unreachable(ctx.alloc(), UpstreamFailures.describe(err, px.serverDescription),
+                UpstreamFailure.classify(err))));
             return;
           }
           FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),

@@ -157,8 +157,9 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     }
     LOG.debug("cannot reach the API server", cause);
     // the connector already told the upstream observers
-    fail(StatusResponses.unavailable(client.alloc(), UpstreamFailures.describe(cause, px.serverDescription)),
-        UpstreamFailure.classify(cause).label());
+    UpstreamFailure failure = UpstreamFailure.classify(cause);
+    fail(StatusResponses.unreachable(client.alloc(), UpstreamFailures.describe(cause, px.serverDescription), failure),
+        failure.label());
   }
 
   /**
@@ -496,10 +497,19 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     UpstreamFailure failure = cause == null ? UpstreamFailure.RESET : UpstreamFailure.classify(cause);
     px.ops.upstream.failed(failure, why);
     if (!responseStarted) {
-      fail(StatusResponses.unavailable(client.alloc(), why), failure.label());
+      fail(answerLost(why), failure.label());
     } else {
       abortClient(why);
     }
+  }
+
+  /**
+   * The request went to the API server and its answer was lost: a GET, HEAD or OPTIONS may simply be sent again,
+   * anything else may have taken effect, so the client is told so and not invited to resend it.
+   */
+  private FullHttpResponse answerLost(String why) {
+    return replayable ? StatusResponses.unavailable(client.alloc(), why) : StatusResponses.unavailableNoRetry(
+        client.alloc(), why + "; the " + request.method() + " request had been sent, so it may have taken effect");
   }
 
   /** Something unusable came back: a Status if nothing went to the client yet, else cut the client off. */
@@ -512,7 +522,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     }
     px.ops.upstream.failed(UpstreamFailure.OTHER, why);
     if (!responseStarted) {
-      fail(StatusResponses.unavailable(client.alloc(), why), UpstreamFailure.OTHER.label());
+      fail(answerLost(why), UpstreamFailure.OTHER.label());
     } else {
       abortClient(why);
     }

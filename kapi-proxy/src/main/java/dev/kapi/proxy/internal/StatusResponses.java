@@ -40,6 +40,21 @@ final class StatusResponses {
     return status(alloc, 503, "ServiceUnavailable", message, 1);
   }
 
+  /**
+   * The API server cannot be used, and a retry must be the client's own decision: without {@code Retry-After},
+   * which client-go takes as leave to resend any request, a POST included. For a request that reached the API
+   * server and lost its answer (it may have taken effect), and for a failure a second will not mend (the API
+   * server's certificate fails verification).
+   */
+  static FullHttpResponse unavailableNoRetry(ByteBufAllocator alloc, String message) {
+    return status(alloc, 503, "ServiceUnavailable", message, 0);
+  }
+
+  /** {@link #unavailable} unless {@code cause} is a TLS failure, which a retry in a second would only repeat. */
+  static FullHttpResponse unreachable(ByteBufAllocator alloc, String message, dev.kapi.proxy.observe.UpstreamFailure cause) {
+    return cause == dev.kapi.proxy.observe.UpstreamFailure.TLS ? unavailableNoRetry(alloc, message) : unavailable(alloc, message);
+  }
+
   /** No response head from the API server in time. */
   static FullHttpResponse timeout(ByteBufAllocator alloc, String message) {
     return status(alloc, 504, "Timeout", message, 0);

@@ -315,13 +315,16 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
   private void refuse(String why, UpstreamFailure cause) {
     LOG.debug("upgrade to {} failed: {}", px.serverDescription, why);
     seen.rejected(new Rejection(Rejection.UPSTREAM, cause.label()));
+    boolean requestSent = state == State.AWAITING_HEAD;
     state = State.DONE;
     releaseEarly();
     if (upstream != null) {
       upstream.discard();
       upstream = null;
     }
-    var status = StatusResponses.unavailable(client.alloc(), why);
+    // an exec or attach whose upgrade request reached the API server may have started: no invitation to resend
+    var status = requestSent ? StatusResponses.unavailableNoRetry(client.alloc(), why)
+        : StatusResponses.unreachable(client.alloc(), why, cause);
     FrontendHandler.markClose(status);
     seen.responseStarted(status.status().code(), "");
     seen.toClient(status.content().readableBytes());
