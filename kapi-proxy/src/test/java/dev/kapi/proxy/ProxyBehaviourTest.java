@@ -168,6 +168,43 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void aShutdownLetsALogWithoutFollowFinishAndEndsAFollowedLogBetweenTwoLines() throws Exception {
+    // only a response that never ends by itself (a watch, a followed log) is ended early, and cleanly; anything
+    // else cut there would look complete to its client while missing its end
+    CountDownLatch underWay = new CountDownLatch(2);
+    start((ctx, req) -> { // twenty lines, 50 ms apart, chunked
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set("Content-Type", "text/plain").set("Transfer-Encoding", "chunked");
+      ctx.writeAndFlush(head);
+      for (int i = 0; i < 20; i++) {
+        int n = i;
+        ctx.executor().schedule(() -> {
+          ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("line " + n + "\n", StandardCharsets.UTF_8)));
+          if (n == 4) {
+            underWay.countDown();
+          } else if (n == 19) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+          }
+        }, 50L * (i + 1), TimeUnit.MILLISECONDS);
+      }
+    }, Credentials.none(), b -> { });
+    try (RawHttp log = RawHttp.connect(proxy.port()); RawHttp followed = RawHttp.connect(proxy.port())) {
+      log.send("GET /api/v1/namespaces/d/pods/p/log HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      followed.send("GET /api/v1/namespaces/d/pods/p/log?follow=true HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(underWay.await(10, TimeUnit.SECONDS)).isTrue();
+      var shutdown = proxy.shutdownGracefully();
+      RawHttp.Response whole = log.readResponse(false);
+      RawHttp.Response ended = followed.readResponse(false);
+      assertThat(whole.complete()).isTrue();
+      assertThat(whole.bodyText().lines()).hasSize(20).endsWith("line 19");
+      assertThat(ended.complete()).as("a clean end of stream").isTrue();
+      assertThat(ended.bodyText().lines().count()).isBetween(5L, 19L);
+      assertThat(ended.bodyText()).endsWith("\n");
+      assertThat(shutdown.get(10, TimeUnit.SECONDS).forced()).isZero();
+    }
+  }
+
+  @Test
   void anAnswerLostAfterAWriteWentUpstreamIsNoInvitationToSendItAgain() throws Exception {
     // the API server takes the request and the connection drops before any answer: a POST may have created its
     // object, and client-go resends whatever comes back 5xx with Retry-After, so only a GET gets one

@@ -54,6 +54,22 @@ enum ExchangeKind {
     return info.verb().equals("proxy") || (info.resourceRequest() && info.subresource().equals("proxy"));
   }
 
+  /**
+   * A response that never ends by itself: a watch, or a log with {@code follow} true (as Go's
+   * {@code strconv.ParseBool} reads it). Only these are ended early, between two events, by a graceful shutdown;
+   * every other long-running response (a workload's through {@code proxy}, a log without follow) runs to its end.
+   */
+  static boolean isEndless(RequestInfo info, String rawQuery) {
+    if (isWatch(info)) {
+      return true;
+    }
+    return info.resourceRequest() && info.subresource().equals("log")
+        && Queries.first(rawQuery, "follow").map(v -> switch (v) {
+          case "1", "t", "T", "true", "TRUE", "True" -> true;
+          default -> false;
+        }).orElse(false);
+  }
+
   /** A watch in either form: {@code ?watch} (true as the API server reads it) or the deprecated {@code /watch/} path. */
   static boolean isWatch(RequestInfo info) {
     return info.verb().equals("watch");

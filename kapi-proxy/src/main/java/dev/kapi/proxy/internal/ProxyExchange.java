@@ -78,6 +78,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   private StreamBoundary boundary; // STREAM responses: where a watch event ends, for a clean end on shutdown
   private boolean endableStream; // chunked or close-delimited: the proxy can end it without faking a length
   private boolean ending; // a graceful shutdown asked for a clean end at the next event boundary
+  private final boolean endless; // a watch or a followed log: the only responses a shutdown ends early
   private boolean stalled; // upstream paused because the client takes nothing (see SlowClients)
 
   ProxyExchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext px, HttpRequest request,
@@ -98,6 +99,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     this.http10 = http10;
     this.rawQuery = rawQuery;
     this.multiplexed = px.multiplexes(kind);
+    this.endless = kind == ExchangeKind.STREAM && ExchangeKind.isEndless(seen.info(), rawQuery);
   }
 
   /** A watch, followed log or proxied stream (long-running), as opposed to an ordinary request. */
@@ -362,8 +364,8 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
    * is ended at its next event boundary with a clean end of stream, so the client re-watches elsewhere.
    */
   void drain() {
-    if (done || kind != ExchangeKind.STREAM) {
-      return;
+    if (done || !endless) {
+      return; // anything that ends by itself finishes, within --shutdown-grace
     }
     ending = true;
     if (responseStarted) {
