@@ -367,7 +367,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
       }
       boolean webSocketWatch = ExchangeKind.isWatch(info)
           && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-      begin(new UpgradeExchange(this, ctx, px, req, seen, webSocketWatch), admitted.delay());
+      begin(new UpgradeExchange(this, ctx, px, req, authorization, seen, webSocketWatch), admitted.delay());
     } else {
       begin(new ProxyExchange(this, ctx, px, req, kind, authorization, bodiless, clientKeepAlive, http10,
           target.rawQuery(), seen), admitted.delay());

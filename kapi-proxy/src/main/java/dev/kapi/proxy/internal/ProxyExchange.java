@@ -274,11 +274,16 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     cancelHeaderTimeout();
     int code = r.status().code();
     px.ops.upstream.responseReceived(code);
-    if (code == 401 && !retriedUnauthorized && replayable && sentAuthorization != null && refreshed()) {
-      retriedUnauthorized = true;
-      discarding = true;
-      upstreamKeepAlive = HttpUtil.isKeepAlive(r);
-      return;
+    if (code == 401 && !retriedUnauthorized && sentAuthorization != null) {
+      // the proxy's credential was refused: refresh it whatever the method, so the next request carries the new
+      // one; only a request without a body (GET, HEAD, OPTIONS) is replayed, anything else gets this 401
+      boolean refreshed = refreshed();
+      if (replayable && refreshed) {
+        retriedUnauthorized = true;
+        discarding = true;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+        return;
+      }
     }
     if (code >= 100 && code < 200) {
       if (code == 101) {

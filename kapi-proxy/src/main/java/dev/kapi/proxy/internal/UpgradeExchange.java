@@ -36,6 +36,7 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
   private final ChannelHandlerContext client;
   private final ProxyContext px;
   private final HttpRequest request;
+  private final String sentAuthorization; // the proxy's credential on the request, or null (none, or the client's own)
   private final ObservedExchange seen;
   private UpstreamConnection upstream;
   private List<ByteBuf> early; // bytes the client sent behind its request, before the 101
@@ -44,7 +45,8 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
   private boolean ending; // a graceful shutdown asked for that end at the next message boundary
 
   UpgradeExchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext px, HttpRequest request,
-      ObservedExchange seen, boolean webSocketWatch) {
+      String sentAuthorization, ObservedExchange seen, boolean webSocketWatch) {
+    this.sentAuthorization = sentAuthorization;
     this.seen = seen;
     this.front = front;
     this.client = client;
@@ -180,6 +182,10 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
     px.ops.upstream.responseReceived(r.status().code());
     seen.responseStarted(r.status().code(), r.headers().get("Audit-Id"));
     if (r.status().code() != 101) {
+      if (r.status().code() == 401 && sentAuthorization != null) {
+        // the proxy's credential was refused: the client's next try carries a refreshed one (nothing is replayed)
+        px.credentials(client.channel().eventLoop()).refreshAfterUnauthorized(sentAuthorization);
+      }
       state = State.RELAYING_REFUSAL;
       FrontendHandler.markClose(r);
       client.write(r, client.voidPromise());
