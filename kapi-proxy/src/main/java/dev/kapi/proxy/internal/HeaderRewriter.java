@@ -27,6 +27,7 @@ import java.util.Optional;
 final class HeaderRewriter {
 
   static final String BEARER_PROTOCOL_PREFIX = "base64url.bearer.authorization.k8s.io.";
+  private static final String BEARER_PROTOCOL_PREFIX_LOWER = BEARER_PROTOCOL_PREFIX.toLowerCase(java.util.Locale.ROOT);
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
   private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
@@ -191,7 +192,9 @@ final class HeaderRewriter {
     for (String v : values) {
       for (String p : v.split(",")) {
         String t = p.strip();
-        if (t.regionMatches(true, 0, BEARER_PROTOCOL_PREFIX, 0, BEARER_PROTOCOL_PREFIX.length())) {
+        // anywhere in the entry, not only at its start: the API server trims Go's whitespace, which includes
+        // Unicode spaces (a UTF-8 no-break space arrives here as two Latin-1 chars Java's strip() keeps)
+        if (t.toLowerCase(java.util.Locale.ROOT).contains(BEARER_PROTOCOL_PREFIX_LOWER)) {
           removed = true;
         } else if (!t.isEmpty()) {
           kept.add(t);

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
 /**
  * {@code --www}: files under a directory, as Go's {@code http.FileServer} serves them for kubectl: GET and HEAD,
  * {@code index.html} for a directory else a listing, a redirect to add the trailing "/" to a directory. The
- * path is already canonical (no "..", no encoded "/"), and the resolved file must still be inside the directory.
+ * path is already canonical (no "..", no encoded "/"), and the path resolved against the directory must still
+ * name something inside it. Symbolic links in the directory are followed wherever they point, as Go's file server
+ * follows them: what the directory links to is served on purpose.
  */
 final class StaticFiles {
 

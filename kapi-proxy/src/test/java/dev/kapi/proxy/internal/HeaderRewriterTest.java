@@ -98,6 +98,17 @@ class HeaderRewriterTest {
   }
 
   @Test
+  void aTokenBehindUnicodeSpaceIsRemovedTooAsTheApiServerTrimsThemAndTakesIt() {
+    // UTF-8 no-break space, next line and ideographic space, as Netty hands header bytes over (one char per byte)
+    for (String space : new String[] {"\u00c2\u00a0", "\u00c2\u0085", "\u00e3\u0080\u0080"}) {
+      HttpHeaders h = headers("Connection", "Upgrade", "Sec-WebSocket-Protocol",
+          space + "base64url.bearer.authorization.k8s.io.c2VjcmV0, v5.channel.k8s.io");
+      rewriter.rewriteRequest(h, true, TOKEN);
+      assertThat(h.getAll("Sec-WebSocket-Protocol")).containsExactly("v5.channel.k8s.io");
+    }
+  }
+
+  @Test
   void dropsTheSubprotocolHeaderWhenOnlyATokenWasInIt() {
     HttpHeaders h = headers("Connection", "Upgrade", "Sec-WebSocket-Protocol",
         "base64url.bearer.authorization.k8s.io.c2VjcmV0");
