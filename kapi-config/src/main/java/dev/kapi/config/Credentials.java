@@ -20,6 +20,25 @@ public interface Credentials {
    */
   boolean refreshAfterUnauthorized(String rejected);
 
+  /**
+   * {@link #authorization()} for a caller that must never wait (an event loop serving other clients): the same
+   * answer when it is at hand. When getting it means waiting (an exec plugin with no valid credential yet), that
+   * starts in the background and this throws {@link CredentialsUnavailableException} saying why there is none yet:
+   * still running, or how the last attempt failed.
+   */
+  default Optional<String> authorizationWithoutWaiting() {
+    return authorization();
+  }
+
+  /**
+   * {@link #refreshAfterUnauthorized} for a caller that must never wait: when the refresh means waiting, it starts
+   * in the background and this returns false (no retry now; the next request gets the new credential, or hears from
+   * {@link #authorizationWithoutWaiting()} that it is not there yet).
+   */
+  default boolean refreshAfterUnauthorizedWithoutWaiting(String rejected) {
+    return refreshAfterUnauthorized(rejected);
+  }
+
   /** When the current credential stops being valid, if that is known (a JWT's {@code exp}, an exec expiry). */
   default Optional<Instant> expiry() {
     return Optional.empty();

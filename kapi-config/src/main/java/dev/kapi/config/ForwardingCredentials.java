@@ -32,6 +32,16 @@ public abstract class ForwardingCredentials implements Credentials {
   }
 
   @Override
+  public Optional<String> authorizationWithoutWaiting() {
+    return delegate.authorizationWithoutWaiting();
+  }
+
+  @Override
+  public boolean refreshAfterUnauthorizedWithoutWaiting(String rejected) {
+    return delegate.refreshAfterUnauthorizedWithoutWaiting(rejected);
+  }
+
+  @Override
   public Optional<Instant> expiry() {
     return delegate.expiry();
   }

@@ -93,14 +93,10 @@ final class UserCredentials {
           certData ? u.field("client-certificate-data") : certField, keyData ? u.field("client-key-data") : keyField));
     }
     if (chosen instanceof ExecCredentials exec) {
-      return Optional.of(ClientCertificate.dynamic(() -> {
-        try {
-          return exec.keyMaterial();
-        } catch (ConfigException e) {
-          // inside a TLS handshake: present no certificate; the request's authorization() reports the failure
-          return null;
-        }
-      }, "client certificate from " + exec.describe()));
+      // inside a TLS handshake, which never waits for the plugin: a request's authorization() (or its non-waiting
+      // form) has run it before its connection is made; until then, or if it fails, no certificate is presented
+      return Optional.of(ClientCertificate.dynamic(exec::keyMaterialWithoutWaiting, "client certificate from "
+          + exec.describe()));
     }
     return Optional.empty();
   }

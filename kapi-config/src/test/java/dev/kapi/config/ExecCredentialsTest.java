@@ -2,6 +2,7 @@ package dev.kapi.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,8 +153,65 @@ class ExecCredentialsTest {
     assertThat(c.credentials().expiry()).contains(T0.plusSeconds(3600));
 
     clock.set(T0.plusSeconds(3590));
+    // due for a refresh but still valid: handed out while the plugin runs again, so nobody waits for it
+    assertThat(c.credentials().authorization()).contains("Bearer first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> c.credentials().authorization().equals(Optional.of("Bearer second")));
+    assertThat(runs()).isEqualTo(2);
+  }
+
+  @Test
+  void pastItsExpiryACredentialIsNeverHandedOutAndTheCallerWaitsForTheRun() throws Exception {
+    output("out-1.json", token("first", T0.plusSeconds(60)));
+    output("out-2.json", token("second", T0.plusSeconds(7200)));
+    ClusterConfig c = load();
+    assertThat(c.credentials().authorization()).contains("Bearer first");
+    clock.set(T0.plusSeconds(60));
     assertThat(c.credentials().authorization()).contains("Bearer second");
     assertThat(runs()).isEqualTo(2);
+  }
+
+  @Test
+  void aCallerThatMustNotWaitHearsThePluginIsStillRunningAndGetsTheCredentialOnceItIs() throws Exception {
+    // a plugin that takes its time (a cloud CLI fetching a token): an event loop asking must not stall on it
+    output("out.json", token("slow", T0.plusSeconds(3600)));
+    Path gate = dir.resolve("gate");
+    Files.writeString(dir.resolve("bin/plugin"), Files.readString(dir.resolve("bin/plugin")).replace("#!/bin/bash\n",
+        "#!/bin/bash\nwhile [ ! -f \"" + gate + "\" ]; do sleep 0.05; done\n"));
+    ClusterConfig c = load();
+    assertThatThrownBy(() -> c.credentials().authorizationWithoutWaiting())
+        .isInstanceOf(CredentialsUnavailableException.class).hasMessageContaining("has not returned a credential yet");
+    assertThatThrownBy(() -> c.credentials().authorizationWithoutWaiting())
+        .isInstanceOf(CredentialsUnavailableException.class);
+    Files.writeString(gate, "go");
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try {
+        return c.credentials().authorizationWithoutWaiting().equals(Optional.of("Bearer slow"));
+      } catch (CredentialsUnavailableException stillRunning) {
+        return false;
+      }
+    });
+    assertThat(runs()).as("one run, however often it was asked").isEqualTo(1);
+  }
+
+  @Test
+  void aFailedRunIsReportedToACallerThatMustNotWaitAndNotRepeatedWithinASecond() throws Exception {
+    output("out.json", token("t", null));
+    Files.writeString(dir.resolve("exit"), "3");
+    ClusterConfig c = load();
+    assertThatThrownBy(() -> c.credentials().authorization()).isInstanceOf(CredentialsUnavailableException.class)
+        .hasMessageContaining("failed with exit code 3");
+    assertThatThrownBy(() -> c.credentials().authorizationWithoutWaiting())
+        .isInstanceOf(CredentialsUnavailableException.class).hasMessageContaining("failed with exit code 3");
+    assertThat(runs()).isEqualTo(1);
+    Files.delete(dir.resolve("exit"));
+    clock.set(T0.plusSeconds(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try {
+        return c.credentials().authorizationWithoutWaiting().equals(Optional.of("Bearer t"));
+      } catch (CredentialsUnavailableException notYet) {
+        return false;
+      }
+    });
   }
 
   @Test
@@ -164,7 +224,8 @@ class ExecCredentialsTest {
     clock.set(T0.plusMillis(5999));
     assertThat(c.credentials().authorization()).contains("Bearer first");
     clock.set(T0.plusSeconds(6));
-    assertThat(c.credentials().authorization()).contains("Bearer second");
+    assertThat(c.credentials().authorization()).contains("Bearer first"); // valid for two seconds more
+    await().atMost(Duration.ofSeconds(10)).until(() -> c.credentials().authorization().equals(Optional.of("Bearer second")));
   }
 
   @Test
@@ -265,6 +326,8 @@ class ExecCredentialsTest {
     String first = km.chooseEngineClientAlias(new String[] {"EC"}, null, null);
     assertThat(km.getCertificateChain(first)[0]).isEqualTo(one.certificate());
     clock.set(T0.plusSeconds(600));
+    // expired: a handshake, which never waits for the plugin, presents nothing until a request has run it
+    assertThat(c.credentials().authorization()).isEmpty(); // as a request does before its connection is made
     String second = km.chooseEngineClientAlias(new String[] {"RSA"}, null, null);
     assertThat(second).isNotEqualTo(first);
     assertThat(km.getCertificateChain(second)[0]).isEqualTo(two.certificate());

@@ -252,6 +252,52 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void aCredentialStillBeingFetchedStallsNobodyAndIs503WithRetryAfterUntilItArrives() throws Exception {
+    // an exec plugin that hangs: the proxy asks without waiting, so everything else is served meanwhile (a request
+    // with its own Authorization, another client); asking the waiting way would block this test's loop for good
+    CountDownLatch pluginDone = new CountDownLatch(1);
+    Credentials plugin = new Credentials() {
+      @Override
+      public Optional<String> authorization() {
+        try {
+          pluginDone.await(); // what a blocking caller would sit in
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Optional.of("Bearer from-plugin");
+      }
+
+      @Override
+      public Optional<String> authorizationWithoutWaiting() {
+        if (pluginDone.getCount() > 0) {
+          throw new CredentialsUnavailableException("kubeconfig", "exec plugin aws has not returned a credential yet");
+        }
+        return Optional.of("Bearer from-plugin");
+      }
+
+      @Override
+      public boolean refreshAfterUnauthorized(String rejected) {
+        return false;
+      }
+
+      @Override
+      public String describe() {
+        return "exec plugin aws";
+      }
+    };
+    start((ctx, req) -> ok(ctx, String.valueOf(req.headers().get("Authorization"))), plugin, b -> { });
+    RawHttp.Response pending = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(pending.code()).isEqualTo(503);
+    assertThat(pending.header("Retry-After")).isEqualTo("1"); // nothing went upstream: a retry is safe
+    assertThat(pending.bodyText()).contains("has not returned a credential yet");
+    RawHttp.Response own = RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost\r\n"
+        + "Authorization: Bearer mine\r\nConnection: close\r\n\r\n");
+    assertThat(own.bodyText()).isEqualTo("Bearer mine");
+    pluginDone.countDown();
+    assertThat(RawHttp.get(proxy.port(), "/api", "localhost").bodyText()).isEqualTo("Bearer from-plugin");
+  }
+
+  @Test
   void a401ToAPostRefreshesTheCredentialForTheNextRequestWithoutReplayingThePost() throws Exception {
     // a body is not replayed (it may be gone, or applied), but the refused credential must not be kept until some
     // GET happens to meet a 401: kubectl re-reads after the first 401 whatever the method

@@ -68,7 +68,7 @@ public final class JdkUpstreamClient {
     boolean own = headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"));
     String credential;
     try {
-      credential = own ? null : config.credentials().authorization().orElse(null);
+      credential = own ? null : config.credentials().authorizationWithoutWaiting().orElse(null); // called on an event loop
     } catch (CredentialsUnavailableException e) {
       return CompletableFuture.failedFuture(e);
     }

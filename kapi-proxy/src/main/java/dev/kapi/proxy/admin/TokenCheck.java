@@ -31,7 +31,9 @@ public final class TokenCheck implements HealthCheck {
   @Override
   public CompletionStage<Void> check() {
     try {
-      credentials.authorization(); // throws CredentialsUnavailableException naming the file and the problem
+      // throws CredentialsUnavailableException naming the file and the problem (or an exec plugin still running);
+      // the admin listener runs on an event loop, which must not wait for a plugin
+      credentials.authorizationWithoutWaiting();
       var expiry = credentials.expiry();
       if (expiry.isPresent()) {
         Instant now = clock.instant();

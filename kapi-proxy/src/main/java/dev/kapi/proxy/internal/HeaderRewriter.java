@@ -89,7 +89,7 @@ final class HeaderRewriter {
     if (own != null && !own.isEmpty()) {
       return null; // client-go's test: the first value, empty meaning none; then set replaces every value
     }
-    Optional<String> auth = credentials.authorization();
+    Optional<String> auth = credentials.authorizationWithoutWaiting(); // on an event loop: never wait for a plugin
     if (auth.isEmpty()) {
       return null;
     }

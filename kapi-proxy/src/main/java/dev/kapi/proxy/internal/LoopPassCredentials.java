@@ -34,10 +34,10 @@ final class LoopPassCredentials extends ForwardingCredentials {
    *     request asks again
    */
   @Override
-  public Optional<String> authorization() {
+  public Optional<String> authorizationWithoutWaiting() {
     Optional<String> c = current;
     if (c == null) {
-      c = super.authorization();
+      c = super.authorizationWithoutWaiting();
       current = c;
       loop.executeAfterEventLoopIteration(passEnded);
     }
@@ -46,9 +46,9 @@ final class LoopPassCredentials extends ForwardingCredentials {
 
   /** Refreshes the delegate and forgets this pass's value, so the rest of the pass sends the refreshed one. */
   @Override
-  public boolean refreshAfterUnauthorized(String rejected) {
+  public boolean refreshAfterUnauthorizedWithoutWaiting(String rejected) {
     forget();
-    return super.refreshAfterUnauthorized(rejected);
+    return super.refreshAfterUnauthorizedWithoutWaiting(rejected);
   }
 
   private void forget() {

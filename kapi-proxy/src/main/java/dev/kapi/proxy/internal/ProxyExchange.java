@@ -324,7 +324,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
 
   private boolean refreshed() {
     try {
-      return px.credentials(client.channel().eventLoop()).refreshAfterUnauthorized(sentAuthorization);
+      return px.credentials(client.channel().eventLoop()).refreshAfterUnauthorizedWithoutWaiting(sentAuthorization);
     } catch (RuntimeException e) {
       LOG.debug("credential refresh after 401 failed", e);
       return false;
@@ -463,7 +463,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       c.release(requestSent && upstreamKeepAlive);
     }
     try {
-      sentAuthorization = px.credentials(client.channel().eventLoop()).authorization().orElse(null);
+      sentAuthorization = px.credentials(client.channel().eventLoop()).authorizationWithoutWaiting().orElse(null);
     } catch (CredentialsUnavailableException e) {
       fail(StatusResponses.unavailable(client.alloc(), "kapi proxy has no credential for the API server: "
           + e.getMessage()), UpstreamFailure.CREDENTIALS.label());

@@ -184,7 +184,7 @@ final class UpgradeExchange implements Exchange, UpstreamListener {
     if (r.status().code() != 101) {
       if (r.status().code() == 401 && sentAuthorization != null) {
         // the proxy's credential was refused: the client's next try carries a refreshed one (nothing is replayed)
-        px.credentials(client.channel().eventLoop()).refreshAfterUnauthorized(sentAuthorization);
+        px.credentials(client.channel().eventLoop()).refreshAfterUnauthorizedWithoutWaiting(sentAuthorization);
       }
       state = State.RELAYING_REFUSAL;
       FrontendHandler.markClose(r);

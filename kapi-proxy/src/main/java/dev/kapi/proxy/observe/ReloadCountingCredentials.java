@@ -33,6 +33,13 @@ public final class ReloadCountingCredentials extends ForwardingCredentials {
     return header;
   }
 
+  @Override
+  public Optional<String> authorizationWithoutWaiting() {
+    Optional<String> header = super.authorizationWithoutWaiting();
+    header.ifPresent(this::seen);
+    return header;
+  }
+
   private void seen(String header) {
     String before = last.get();
     if (before == header) {

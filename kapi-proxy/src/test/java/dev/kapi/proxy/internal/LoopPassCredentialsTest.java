@@ -46,7 +46,7 @@ class LoopPassCredentialsTest {
     List<String> seen = onLoop(() -> {
       List<String> s = new ArrayList<>();
       s.add(header());
-      credentials.refreshAfterUnauthorized(s.get(0));
+      credentials.refreshAfterUnauthorizedWithoutWaiting(s.get(0));
       s.add(header());
       s.add(header());
       return s;
@@ -66,7 +66,7 @@ class LoopPassCredentialsTest {
   }
 
   private String header() {
-    return credentials.authorization().orElseThrow();
+    return credentials.authorizationWithoutWaiting().orElseThrow(); // how the proxy asks, on its loop
   }
 
   /** Runs {@code work} on the loop and returns once the pass it ran in has ended. */
