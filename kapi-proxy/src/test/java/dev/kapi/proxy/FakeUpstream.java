@@ -48,7 +48,22 @@ final class FakeUpstream implements AutoCloseable {
   }
 
   FakeUpstream(Behaviour behaviour, TestPki.Issued serving) throws Exception {
-    SslContext ssl = SslContextBuilder.forServer(serving.keyPair().getPrivate(), serving.certificate()).build();
+    this(behaviour, SslContextBuilder.forServer(serving.keyPair().getPrivate(), serving.certificate()).build());
+  }
+
+  /** Asks every client for a certificate signed by the test CA, as an API server with client-certificate auth. */
+  static FakeUpstream requiringClientCertificates(Behaviour behaviour) throws Exception {
+    return new FakeUpstream(behaviour, SslContextBuilder.forServer(SERVING.keyPair().getPrivate(), SERVING.certificate())
+        .trustManager(PKI.ca().certificate()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE).build());
+  }
+
+  /** The common name of the client certificate presented on {@code ctx}'s connection. */
+  static String clientCommonName(ChannelHandlerContext ctx) throws Exception {
+    var session = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession();
+    return ((java.security.cert.X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal().getName();
+  }
+
+  private FakeUpstream(Behaviour behaviour, SslContext ssl) throws Exception {
     channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override

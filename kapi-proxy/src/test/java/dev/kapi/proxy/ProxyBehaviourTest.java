@@ -2,6 +2,7 @@ package dev.kapi.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kapi.config.ClientCertificate;
 import dev.kapi.config.ClusterConfig;
 import dev.kapi.config.Credentials;
 import dev.kapi.config.CredentialsUnavailableException;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -295,6 +297,62 @@ class ProxyBehaviourTest {
     assertThat(own.bodyText()).isEqualTo("Bearer mine");
     pluginDone.countDown();
     assertThat(RawHttp.get(proxy.port(), "/api", "localhost").bodyText()).isEqualTo("Bearer from-plugin");
+  }
+
+  @Test
+  void aRefusedClientCertificateRetiresThePooledConnectionsAndAGetIsReplayedWithTheRenewedOne(@TempDir Path dir)
+      throws Exception {
+    // the certificate on disk was renewed and the old one expired: pooled connections still present the old one,
+    // and a resumed TLS session would too; the API server answers 401 to every request on them
+    AtomicBoolean oldExpired = new AtomicBoolean();
+    upstream = FakeUpstream.requiringClientCertificates((ctx, req) -> {
+      String who = FakeUpstream.clientCommonName(ctx);
+      if (who.contains("CN=old") && oldExpired.get()) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
+        r.headers().setInt("Content-Length", r.content().readableBytes());
+        ctx.writeAndFlush(r);
+      } else if (req.uri().startsWith("/slow")) {
+        ctx.executor().schedule(() -> ok(ctx, who), 300, TimeUnit.MILLISECONDS);
+      } else {
+        ok(ctx, who);
+      }
+    });
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    FakeUpstream.PKI.client("old").write(cert, key);
+    ClusterConfig cluster = ClusterConfig.builder().server("https://127.0.0.1:" + upstream.port())
+        .tls(TlsSettings.builder().caPem(FakeUpstream.PKI.ca().certificatePem(), "test", "fake CA")
+            .clientCertificate(ClientCertificate.fromFiles(cert, key, "test", "client-certificate", "client-key")).build())
+        .build();
+    proxy = ProxyServer.start(ProxyConfig.builder(cluster).port(0).build());
+    try (RawHttp a = RawHttp.connect(proxy.port()); RawHttp b = RawHttp.connect(proxy.port())) {
+      // two at once: two pooled connections that present the old certificate
+      a.send("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      b.send("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(a.readResponse(false).bodyText()).contains("CN=old");
+      assertThat(b.readResponse(false).bodyText()).contains("CN=old");
+    }
+
+    TestPki.Issued renewed = FakeUpstream.PKI.client("new");
+    Path newCert = dir.resolve("new.crt");
+    Path newKey = dir.resolve("new.key");
+    renewed.write(newCert, newKey); // renamed into place, as cert-manager and the kubelet do
+    Files.move(newKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(newCert, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    oldExpired.set(true);
+
+    RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.bodyText()).contains("CN=new");
+    // a POST is not replayed: two at once must not meet the other pooled connection with the old certificate
+    try (RawHttp a = RawHttp.connect(proxy.port()); RawHttp b = RawHttp.connect(proxy.port())) {
+      String post = "POST /slow HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+      a.send(post);
+      b.send(post);
+      assertThat(a.readResponse(false).bodyText()).contains("CN=new");
+      assertThat(b.readResponse(false).bodyText()).contains("CN=new");
+    }
   }
 
   @Test

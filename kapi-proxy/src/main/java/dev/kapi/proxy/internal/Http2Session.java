@@ -108,6 +108,14 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     channel.close();
   }
 
+  /** No new streams here (the client certificate it presented was refused); it closes once its last stream ends. */
+  void retire() {
+    goingAway = true;
+    if (openStreams == 0) {
+      channel.close();
+    }
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();

@@ -77,6 +77,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   private ScheduledFuture<?> headerTimeout;
   private StreamBoundary boundary; // STREAM responses: where a watch event ends, for a clean end on shutdown
   private boolean endableStream; // chunked or close-delimited: the proxy can end it without faking a length
+  private boolean freshConnection; // the replay after a refused client certificate: never on a pooled connection
   private boolean ending; // a graceful shutdown asked for a clean end at the next event boundary
   private final boolean endless; // a watch or a followed log: the only responses a shutdown ends early
   private boolean stalled; // upstream paused because the client takes nothing (see SlowClients)
@@ -274,6 +275,18 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     cancelHeaderTimeout();
     int code = r.status().code();
     px.ops.upstream.responseReceived(code);
+    if (code == 401 && !retriedUnauthorized && sentAuthorization == null && px.cluster.tls().clientCertificate().isPresent()
+        && !request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+      // the client certificate this connection presented was refused: new connections present the current one
+      px.pool(client.channel().eventLoop()).retireAll();
+      if (replayable) {
+        retriedUnauthorized = true;
+        discarding = true;
+        freshConnection = true;
+        upstreamKeepAlive = false;
+        return;
+      }
+    }
     if (code == 401 && !retriedUnauthorized && sentAuthorization != null) {
       // the proxy's credential was refused: refresh it whatever the method, so the next request carries the new
       // one; only a request without a body (GET, HEAD, OPTIONS) is replayed, anything else gets this 401
@@ -455,7 +468,10 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     }
   }
 
-  /** Replays the request with the credential's new value; the drained 401 connection is reused if it can be. */
+  /**
+   * Replays the request with the credential's new value; the drained 401 connection is reused if it can be, except
+   * after a refused client certificate, when only a new handshake presents the renewed one.
+   */
   private void retryWithRefreshedCredential() {
     UpstreamConnection c = upstream;
     upstream = null;
@@ -475,7 +491,11 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       HeaderRewriter.replaceAuthorization(request.headers(), sentAuthorization);
     }
     requestSent = false;
-    px.pool(client.channel().eventLoop()).acquire(this, multiplexed);
+    if (freshConnection) {
+      px.pool(client.channel().eventLoop()).connectNew(this, multiplexed);
+    } else {
+      px.pool(client.channel().eventLoop()).acquire(this, multiplexed);
+    }
   }
 
   // ---- failures

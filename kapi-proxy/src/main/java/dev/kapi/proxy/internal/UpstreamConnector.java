@@ -141,7 +141,16 @@ final class UpstreamConnector {
             ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
       }
       tls.keyManager().ifPresent(b::keyManager);
-      return b.build();
+      SslContext context = b.build();
+      // No session resumption: a resumed session presents the certificate of the handshake it resumes, and its
+      // trust was decided then, so a renewed client certificate and a rotated CA would never be used. Upstream
+      // connections are pooled and long-lived; a full handshake for each new one costs next to nothing.
+      if (context.sessionContext() instanceof io.netty.handler.ssl.OpenSslSessionContext openSsl) {
+        openSsl.setSessionCacheEnabled(false);
+      } else if (context.sessionContext() != null) {
+        context.sessionContext().setSessionTimeout(1); // the JDK's cache cannot be turned off: sessions expire at once
+      }
+      return context;
     } catch (SSLException e) {
       throw new IllegalStateException("cannot set up TLS to the API server: " + e.getMessage(), e);
     }

@@ -224,6 +224,22 @@ final class UpstreamPool {
     idle.remove(c);
   }
 
+  /**
+   * The API server refused the client certificate these connections presented (it expired; a renewed one is on
+   * disk or from the plugin): the idle ones close and the sessions take no new streams, so the next requests
+   * handshake again and present the current certificate. Requests in flight finish where they are.
+   */
+  void retireAll() {
+    UpstreamConnection c;
+    while ((c = idle.pollFirst()) != null) {
+      c.discard();
+    }
+    for (Http2Session s : List.copyOf(sessions)) {
+      sessions.remove(s);
+      s.retire();
+    }
+  }
+
   int idleCount() {
     return idle.size();
   }
