@@ -105,6 +105,8 @@ record KubeconfigFile(Path path, Optional<String> currentContext, Map<String, Ku
       String m = e.getOriginalMessage();
       int end = m.indexOf('\'', m.indexOf('\'') + 1);
       problem = end > 0 ? m.substring(0, end + 1) : "duplicate field"; // names the key only
+    } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("alias *")) {
+      problem = e.getOriginalMessage(); // names the alias only
     }
     return problem + where;
   }

@@ -56,6 +56,39 @@ class KubeconfigFileTest {
   }
 
   @Test
+  void yamlAnchorsAliasesAndMergeKeysResolveAsKubectlReadsThem() throws Exception {
+    // Jackson's YAML parser leaves aliases unresolved: "token: *tok" was read as the token "tok"
+    KubeconfigFile kc = KubeconfigFile.read(write("anchors", """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: a
+          cluster: &base
+            server: https://a.example:6443
+            insecure-skip-tls-verify: true
+        - name: b
+          cluster:
+            <<: *base
+            server: https://b.example:6443
+        - name: c
+          cluster: *base
+        users:
+        - name: u
+          user:
+            token: s3cr3t
+        """));
+    assertThat(kc.clusters().get("a").server()).contains("https://a.example:6443");
+    assertThat(kc.clusters().get("b").server()).contains("https://b.example:6443"); // its own key wins
+    assertThat(kc.clusters().get("b").insecureSkipTlsVerify()).isTrue(); // merged from the anchor
+    assertThat(kc.clusters().get("c").server()).contains("https://a.example:6443");
+    // an anchor on a single value is lost by the parser: a clear error, never the alias's name as the value
+    assertThatThrownBy(() -> KubeconfigFile.read(write("scalar", "users:\n- name: u\n  user:\n    token: &tok s3cr3t\n"
+        + "- name: v\n  user:\n    token: *tok\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("alias *tok has no anchor &tok on a mapping or list")
+        .hasMessageContaining("line 7").hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
   void emptyFileIsAnEmptyConfig() throws Exception {
     KubeconfigFile kc = KubeconfigFile.read(write("empty", ""));
 

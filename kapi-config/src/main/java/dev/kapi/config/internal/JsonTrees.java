@@ -31,11 +31,19 @@ public final class JsonTrees {
     if (t == null) {
       return MissingNode.getInstance();
     }
+    // YAML's anchors (&name) and aliases (*name), which the parser reports but does not resolve; null for JSON
+    YamlAnchors anchors = p.canReadObjectId() ? new YamlAnchors() : null;
+    if (anchors != null && anchors.isAlias(p)) {
+      return anchors.resolve(p);
+    }
     if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
-      return scalar(p, t);
+      return anchors == null ? scalar(p, t) : anchors.define(p, scalar(p, t));
     }
     ArrayDeque<ContainerNode<?>> outer = new ArrayDeque<>(); // the containers around the current one
     ContainerNode<?> root = t == JsonToken.START_OBJECT ? NODES.objectNode() : NODES.arrayNode();
+    if (anchors != null) {
+      anchors.define(p, root);
+    }
     ContainerNode<?> current = root;
     while (true) {
       ObjectNode object = current instanceof ObjectNode o ? o : null;
@@ -58,7 +66,13 @@ public final class JsonTrees {
       }
       JsonNode value;
       ContainerNode<?> opened = null;
-      if (t == JsonToken.VALUE_STRING) {
+      if (anchors != null && anchors.isAlias(p)) {
+        value = anchors.resolve(p);
+        if (object != null && field.equals(YamlAnchors.MERGE_KEY) && value instanceof ObjectNode merged) {
+          anchors.merge(object, merged);
+          continue;
+        }
+      } else if (t == JsonToken.VALUE_STRING) {
         value = NODES.textNode(p.getText());
       } else if (t == JsonToken.START_OBJECT) {
         value = opened = NODES.objectNode();
@@ -66,6 +80,9 @@ public final class JsonTrees {
         value = opened = NODES.arrayNode();
       } else {
         value = scalar(p, t);
+      }
+      if (anchors != null) {
+        anchors.define(p, value);
       }
       if (object != null) {
         object.replace(field, value); // a repeated key: the last value wins, as ObjectMapper.readTree
