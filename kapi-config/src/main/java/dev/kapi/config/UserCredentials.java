@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * Picks a kubeconfig user's credential, in client-go's order of precedence for the {@code Authorization} header:
  * a bearer token ({@code tokenFile}, re-read when it changes, wins over an inline {@code token}, as in client-go),
- * else basic auth, else the exec plugin. A client certificate is independent and may come with any of them; an
- * exec plugin that returns a certificate is presented through a dynamic {@link ClientCertificate}.
+ * else basic auth, else the exec plugin, which is never run when a client certificate is configured (as in
+ * client-go). A client certificate is independent and may come with a token or basic auth; an exec plugin that
+ * returns a certificate is presented through a dynamic {@link ClientCertificate}.
  */
 final class UserCredentials {
 
@@ -51,6 +52,10 @@ final class UserCredentials {
     }
     if (basic) {
       return new BasicAuth(u.username().orElse(""), u.password().orElse(""));
+    }
+    if (u.exec().isPresent() && (u.clientCertificate().isPresent() || u.clientCertificateData().isPresent())) {
+      // client-go's exec authenticator steps aside for a configured client certificate and never runs the plugin
+      return Credentials.none();
     }
     if (u.exec().isPresent()) {
       String field = u.field("exec");

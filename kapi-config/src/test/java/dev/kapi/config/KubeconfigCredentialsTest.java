@@ -245,6 +245,19 @@ class KubeconfigCredentialsTest {
   }
 
   @Test
+  void aClientCertificateConfiguredBesideAnExecPluginIsUsedAndThePluginNeverRuns() throws Exception {
+    // client-go's exec authenticator steps aside for a certificate: a failing plugin must not fail every request
+    TestCerts.Issued alice = TestCerts.client(ca.certificate(), ca.keyPair().getPrivate(), TestCerts.ec(), "alice");
+    ClusterConfig c = load(kubeconfig("client-certificate-data: " + TestCerts.b64(alice.certificatePem())
+        + "\nclient-key-data: " + TestCerts.b64(alice.pkcs8())
+        + "\nexec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: /no/such/plugin\n  interactiveMode: Never"));
+    assertThat(c.credentials().authorization()).isEmpty();
+    ClientCertificate cert = c.tls().clientCertificate().orElseThrow();
+    assertThat(cert.getCertificateChain(cert.chooseEngineClientAlias(new String[] {"EC"}, null, null))[0])
+        .isEqualTo(alice.certificate());
+  }
+
+  @Test
   void execUserBecomesExecCredentialsWithoutRunningAnythingYet() throws Exception {
     ClusterConfig c = load(kubeconfig("exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: /no/such/plugin\n"
         + "  interactiveMode: Never\n  env: [{name: SECRET_ENV, value: env-SECRET}]"));
