@@ -39,7 +39,10 @@ final class ProxyContext {
     this.cluster = config.cluster();
     this.ops = ops;
     this.credentials = ops.credentials; // counts token reloads for the metrics
-    this.serverDescription = cluster.server().getScheme() + "://" + cluster.hostHeader();
+    // an egress proxy is named too, without its credentials: a refused connection may be its refusal
+    this.serverDescription = cluster.server().getScheme() + "://" + cluster.hostHeader() + cluster.proxy()
+        .map(p -> " (through the proxy " + p.getScheme() + "://" + p.getHost() + (p.getPort() < 0 ? "" : ":" + p.getPort()) + ")")
+        .orElse("");
     this.upstreamPathPrefix = config.appendServerPath() ? cluster.pathPrefix() : "";
     this.mux = new Route.Mux(config.apiPrefix(), config.www().map(w -> config.wwwPrefix()));
     this.filter = config.filter().map(RequestFilter::new);

@@ -77,7 +77,8 @@ class EgressProxyApiServerTest {
       assertThat(r.statusCode()).isEqualTo(503);
       JsonNode status = JSON.readTree(r.body());
       assertThat(status.path("kind").asText()).isEqualTo("Status");
-      assertThat(status.path("message").asText()).contains("407");
+      assertThat(status.path("message").asText()).contains("407")
+          .contains("(through the proxy http://127.0.0.1:" + egress.port() + ")").doesNotContain("wrong");
     }
   }
 }
