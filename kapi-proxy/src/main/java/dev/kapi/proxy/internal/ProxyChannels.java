@@ -53,13 +53,15 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
 
   /** Opens one API server connection ahead of the first request, so it finds TLS ready. */
   public void warmUp() {
-    try {
-      px.credentials.authorizationWithoutWaiting(); // an exec plugin starts running now, in the background
-    } catch (dev.kapi.config.CredentialsUnavailableException notYet) {
-      return; // no connection before the credential: it would present no client certificate the plugin may return
-    }
     boolean multiplexed = px.multiplexes(ExchangeKind.UNARY); // the first request is most likely a short one
-    pools.values().stream().findFirst().ifPresent(p -> p.loop().execute(() -> p.warm(multiplexed)));
+    pools.values().stream().findFirst().ifPresent(p -> p.loop().execute(() -> {
+      try {
+        px.credentials.authorizationWithoutWaiting(); // an exec plugin starts running now, in the background
+      } catch (dev.kapi.config.CredentialsUnavailableException notYet) {
+        return; // no connection before the credential: it would present no client certificate the plugin may return
+      }
+      p.warm(multiplexed);
+    }));
   }
 
   @Override
