@@ -68,6 +68,24 @@ class ProxyBehaviourTest {
     ctx.writeAndFlush(r);
   }
 
+  private static void unauthorized(ChannelHandlerContext ctx) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+        Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
+    r.headers().setInt("Content-Length", r.content().readableBytes());
+    ctx.writeAndFlush(r);
+  }
+
+  /** An API server that accepts only "Bearer new" ({@link RotatingCredentials}' refreshed token) and refuses the rest. */
+  private static FakeUpstream.Behaviour onlyTheNewToken(String body) {
+    return (ctx, req) -> {
+      if ("Bearer new".equals(req.headers().get("Authorization"))) {
+        ok(ctx, body);
+      } else {
+        unauthorized(ctx);
+      }
+    };
+  }
+
   private void start(FakeUpstream.Behaviour b, Credentials credentials, ProxyConfigCustomizer c) throws Exception {
     upstream = new FakeUpstream(b);
     ProxyConfig.Builder builder = ProxyConfig.builder(upstream.cluster(credentials)).port(0);
@@ -235,16 +253,7 @@ class ProxyBehaviourTest {
   @Test
   void retriesOnceWithTheRefreshedCredentialAfterA401() throws Exception {
     RotatingCredentials creds = new RotatingCredentials();
-    start((ctx, req) -> {
-      if ("Bearer new".equals(req.headers().get("Authorization"))) {
-        ok(ctx, "{\"kind\":\"APIVersions\"}");
-      } else {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
-        r.headers().setInt("Content-Length", r.content().readableBytes());
-        ctx.writeAndFlush(r);
-      }
-    }, creds, b -> { });
+    start(onlyTheNewToken("{\"kind\":\"APIVersions\"}"), creds, b -> { });
     RawHttp.Response r = RawHttp.get(proxy.port(), "/api", "localhost");
     assertThat(r.code()).isEqualTo(200);
     assertThat(r.bodyText()).isEqualTo("{\"kind\":\"APIVersions\"}");
@@ -308,10 +317,7 @@ class ProxyBehaviourTest {
     upstream = FakeUpstream.requiringClientCertificates((ctx, req) -> {
       String who = FakeUpstream.clientCommonName(ctx);
       if (who.contains("CN=old") && oldExpired.get()) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
-        r.headers().setInt("Content-Length", r.content().readableBytes());
-        ctx.writeAndFlush(r);
+        unauthorized(ctx);
       } else if (req.uri().startsWith("/slow")) {
         ctx.executor().schedule(() -> ok(ctx, who), 300, TimeUnit.MILLISECONDS);
       } else {
@@ -360,16 +366,7 @@ class ProxyBehaviourTest {
     // a body is not replayed (it may be gone, or applied), but the refused credential must not be kept until some
     // GET happens to meet a 401: kubectl re-reads after the first 401 whatever the method
     RotatingCredentials creds = new RotatingCredentials();
-    start((ctx, req) -> {
-      if ("Bearer new".equals(req.headers().get("Authorization"))) {
-        ok(ctx, "{\"kind\":\"ConfigMap\"}");
-      } else {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
-        r.headers().setInt("Content-Length", r.content().readableBytes());
-        ctx.writeAndFlush(r);
-      }
-    }, creds, b -> { });
+    start(onlyTheNewToken("{\"kind\":\"ConfigMap\"}"), creds, b -> { });
     String post = "POST /api/v1/namespaces/d/configmaps HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         + "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
     RawHttp.Response first = RawHttp.exchange(proxy.port(), post);
