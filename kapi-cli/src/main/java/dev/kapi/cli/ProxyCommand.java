@@ -221,6 +221,8 @@ public final class ProxyCommand implements Callable<Integer> {
     });
     accessLog.ifPresent(AsyncLineWriter::close);
     requestLog.ifPresent(AsyncLineWriter::close);
+    // an exec credential plugin still running was started for this proxy alone: it must not outlive it
+    ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
     if (server.stoppedUnexpectedly()) {
       System.err.println("kapi proxy: an event loop stopped unexpectedly (see the error above); exiting");
       return 1;

@@ -56,11 +56,18 @@ class ProxySignalsProcessTest {
   static Running start(ApiServer api, Path dir, String... extra) throws Exception {
     Path token = dir.resolve("token");
     Files.writeString(token, api.adminToken());
+    List<String> args = new ArrayList<>(List.of("--server=" + api.url(), "--certificate-authority=" + api.caFile(),
+        "--token-file=" + token));
+    args.addAll(List.of(extra));
+    return startWith(dir, args);
+  }
+
+  /** {@code kapi proxy} on free ports with {@code args}, once it says it serves. */
+  static Running startWith(Path dir, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.kapi.cli.Main", "proxy", "--port=0",
-        "--admin-address=127.0.0.1:0", "--server=" + api.url(), "--certificate-authority=" + api.caFile(),
-        "--token-file=" + token));
-    cmd.addAll(List.of(extra));
+        "--admin-address=127.0.0.1:0"));
+    cmd.addAll(args);
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -170,6 +177,40 @@ class ProxySignalsProcessTest {
       assertThat(line.get("userAgent").asText()).isEqualTo("signals-test");
       assertThat(line.get("path").asText()).endsWith("access_token=REDACTED");
       assertThat(proxy.stdout()).doesNotContain("s3cr3t").doesNotContain(api.adminToken());
+    }
+  }
+
+  @Test
+  void anExecPluginStillRunningAtSigtermDoesNotOutliveTheProxy(ApiServer api, @TempDir Path dir) throws Exception {
+    // a plugin that hangs (a login waiting for a browser, a stuck cloud CLI): started for the proxy, gone with it
+    Path pidFile = dir.resolve("plugin.pid");
+    Path plugin = dir.resolve("plugin.sh");
+    Files.writeString(plugin, "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 600\n");
+    Files.setPosixFilePermissions(plugin, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: c
+          cluster: {server: "%s", certificate-authority: "%s"}
+        users:
+        - name: u
+          user:
+            exec: {apiVersion: client.authentication.k8s.io/v1, command: "%s", interactiveMode: Never}
+        contexts:
+        - name: x
+          context: {cluster: c, user: u}
+        current-context: x
+        """.formatted(api.url(), api.caFile(), plugin));
+    try (Running proxy = startWith(dir, List.of("--kubeconfig=" + kubeconfig))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      assertThat(status(proxy.port(), "/api")).as("no credential yet: 503, and no stall").isEqualTo(503);
+      proxy.process().destroy(); // SIGTERM
+      assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(proxy.process().exitValue()).isZero();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     }
   }
 
