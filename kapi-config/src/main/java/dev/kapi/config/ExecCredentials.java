@@ -80,8 +80,9 @@ final class ExecCredentials implements Credentials {
       f = lastFailure;
     }
     if (f != null) {
-      throw new CredentialsUnavailableException(describe(), f.error().getMessage() + " (the last run, "
-          + Duration.between(f.at(), clock.instant()).toSeconds() + "s ago; it is run again on the next request)", f.error());
+      CredentialsUnavailableException e = f.error();
+      throw new CredentialsUnavailableException(e.source(), e.field(), e.problem() + " (the last run, "
+          + Duration.between(f.at(), clock.instant()).toSeconds() + "s ago; it runs again at the first request a second after it)", e);
     }
     throw new CredentialsUnavailableException(describe(), "has not returned a credential yet (running for "
         + runningFor().toSeconds() + "s)");

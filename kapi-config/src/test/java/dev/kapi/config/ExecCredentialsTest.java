@@ -201,7 +201,9 @@ class ExecCredentialsTest {
     assertThatThrownBy(() -> c.credentials().authorization()).isInstanceOf(CredentialsUnavailableException.class)
         .hasMessageContaining("failed with exit code 3");
     assertThatThrownBy(() -> c.credentials().authorizationWithoutWaiting())
-        .isInstanceOf(CredentialsUnavailableException.class).hasMessageContaining("failed with exit code 3");
+        .isInstanceOf(CredentialsUnavailableException.class)
+        .hasMessageStartingWith(dir.resolve("config") + ": users[u].exec plugin " + dir.resolve("bin/plugin")
+            + " failed with exit code 3 (the last run");
     assertThat(runs()).isEqualTo(1);
     Files.delete(dir.resolve("exit"));
     clock.set(T0.plusSeconds(2));
