@@ -66,9 +66,37 @@ class UpgradeTunnelTest {
   }
 
   private void start(FakeUpstream.Behaviour b) throws Exception {
+    start(b, Credentials.staticToken("sa-token"));
+  }
+
+  private void start(FakeUpstream.Behaviour b, Credentials credentials) throws Exception {
     upstream = new FakeUpstream(b);
-    proxy = ProxyServer.start(ProxyConfig.builder(upstream.cluster(Credentials.staticToken("sa-token"))).port(0)
-        .filter(ALLOW_EXEC).build());
+    proxy = ProxyServer.start(ProxyConfig.builder(upstream.cluster(credentials)).port(0).filter(ALLOW_EXEC).build());
+  }
+
+  @Test
+  void a401ToAnUpgradeRefreshesTheCredentialSoTheNextSessionOpens() throws Exception {
+    // nothing is replayed (the session may have started), but the refused token is not kept either
+    ProxyBehaviourTest.RotatingCredentials creds = new ProxyBehaviourTest.RotatingCredentials();
+    start((ctx, req) -> {
+      if ("Bearer new".equals(req.headers().get("Authorization"))) {
+        answer101ThenEcho(ctx, SPDY_HEAD);
+      } else {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
+        r.headers().setInt("Content-Length", r.content().readableBytes()).set("Connection", "close");
+        ctx.writeAndFlush(r);
+      }
+    }, creds);
+    String exec = "POST /api/v1/namespaces/d/pods/p/exec?command=sh HTTP/1.1\r\nHost: localhost\r\n"
+        + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+        + "Content-Length: 0\r\n\r\n";
+    assertThat(RawHttp.exchange(proxy.port(), exec).code()).isEqualTo(401);
+    assertThat(creds.refreshedWith.get()).isEqualTo("Bearer old");
+    try (RawHttp c = RawHttp.connect(proxy.port())) {
+      c.send(exec);
+      assertThat(c.readResponse(false).code()).isEqualTo(101);
+    }
   }
 
   @Test
