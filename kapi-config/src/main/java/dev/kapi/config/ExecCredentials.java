@@ -72,7 +72,7 @@ final class ExecCredentials implements Credentials {
       return Optional.ofNullable(c.credential().header());
     }
     Failure f = lastFailure;
-    if (f == null || !clock.instant().isBefore(f.at().plus(RETRY_AFTER_FAILURE))) {
+    if (mayRunAgain()) {
       CompletableFuture<Cached> run = run();
       if (run.isDone() && !run.isCompletedExceptionally()) {
         return Optional.ofNullable(run.join().credential().header());
@@ -166,12 +166,15 @@ final class ExecCredentials implements Credentials {
   }
 
   private void refreshAheadIfDue(Cached c) {
-    if (!clock.instant().isBefore(c.refreshAt())) {
-      Failure f = lastFailure;
-      if (f == null || !clock.instant().isBefore(f.at().plus(RETRY_AFTER_FAILURE))) {
-        run(); // the cached credential serves meanwhile
-      }
+    if (!clock.instant().isBefore(c.refreshAt()) && mayRunAgain()) {
+      run(); // the cached credential serves meanwhile
     }
+  }
+
+  /** No failed run within the last second: a failing plugin is not run for every request. */
+  private boolean mayRunAgain() {
+    Failure f = lastFailure;
+    return f == null || !clock.instant().isBefore(f.at().plus(RETRY_AFTER_FAILURE));
   }
 
   /** The run in progress, or a new one on a thread of its own. */

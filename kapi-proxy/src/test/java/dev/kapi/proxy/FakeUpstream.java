@@ -5,6 +5,7 @@ import dev.kapi.config.Credentials;
 import dev.kapi.config.TlsSettings;
 import dev.kapi.testing.TestPki;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -13,12 +14,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +61,14 @@ final class FakeUpstream implements AutoCloseable {
   static FakeUpstream requiringClientCertificates(Behaviour behaviour) throws Exception {
     return new FakeUpstream(behaviour, SslContextBuilder.forServer(SERVING.keyPair().getPrivate(), SERVING.certificate())
         .trustManager(PKI.ca().certificate()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE).build());
+  }
+
+  /** A 401 with a small JSON body, as the API server refuses a credential. */
+  static void unauthorized(ChannelHandlerContext ctx) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+        Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
+    r.headers().setInt("Content-Length", r.content().readableBytes());
+    ctx.writeAndFlush(r);
   }
 
   /** The common name of the client certificate presented on {@code ctx}'s connection. */

@@ -68,20 +68,13 @@ class ProxyBehaviourTest {
     ctx.writeAndFlush(r);
   }
 
-  private static void unauthorized(ChannelHandlerContext ctx) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-        Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
-    r.headers().setInt("Content-Length", r.content().readableBytes());
-    ctx.writeAndFlush(r);
-  }
-
   /** An API server that accepts only "Bearer new" ({@link RotatingCredentials}' refreshed token) and refuses the rest. */
   private static FakeUpstream.Behaviour onlyTheNewToken(String body) {
     return (ctx, req) -> {
       if ("Bearer new".equals(req.headers().get("Authorization"))) {
         ok(ctx, body);
       } else {
-        unauthorized(ctx);
+        FakeUpstream.unauthorized(ctx);
       }
     };
   }
@@ -317,7 +310,7 @@ class ProxyBehaviourTest {
     upstream = FakeUpstream.requiringClientCertificates((ctx, req) -> {
       String who = FakeUpstream.clientCommonName(ctx);
       if (who.contains("CN=old") && oldExpired.get()) {
-        unauthorized(ctx);
+        FakeUpstream.unauthorized(ctx);
       } else if (req.uri().startsWith("/slow")) {
         ctx.executor().schedule(() -> ok(ctx, who), 300, TimeUnit.MILLISECONDS);
       } else {

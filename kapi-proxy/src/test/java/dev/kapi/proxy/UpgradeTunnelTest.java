@@ -82,10 +82,7 @@ class UpgradeTunnelTest {
       if ("Bearer new".equals(req.headers().get("Authorization"))) {
         answer101ThenEcho(ctx, SPDY_HEAD);
       } else {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-            Unpooled.copiedBuffer("{\"code\":401}", StandardCharsets.UTF_8));
-        r.headers().setInt("Content-Length", r.content().readableBytes()).set("Connection", "close");
-        ctx.writeAndFlush(r);
+        FakeUpstream.unauthorized(ctx);
       }
     }, creds);
     String exec = "POST /api/v1/namespaces/d/pods/p/exec?command=sh HTTP/1.1\r\nHost: localhost\r\n"

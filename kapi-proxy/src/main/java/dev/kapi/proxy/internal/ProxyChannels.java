@@ -1,5 +1,6 @@
 package dev.kapi.proxy.internal;
 
+import dev.kapi.config.CredentialsUnavailableException;
 import dev.kapi.proxy.Limits;
 import dev.kapi.proxy.ProxyConfig;
 import dev.kapi.proxy.observe.ObservedExchange;
@@ -57,7 +58,7 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
     pools.values().stream().findFirst().ifPresent(p -> p.loop().execute(() -> {
       try {
         px.credentials.authorizationWithoutWaiting(); // an exec plugin starts running now, in the background
-      } catch (dev.kapi.config.CredentialsUnavailableException notYet) {
+      } catch (CredentialsUnavailableException notYet) {
         return; // no connection before the credential: it would present no client certificate the plugin may return
       }
       p.warm(multiplexed);

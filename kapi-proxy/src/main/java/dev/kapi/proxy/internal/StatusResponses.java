@@ -1,5 +1,6 @@
 package dev.kapi.proxy.internal;
 
+import dev.kapi.proxy.observe.UpstreamFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -51,8 +52,8 @@ final class StatusResponses {
   }
 
   /** {@link #unavailable} unless {@code cause} is a TLS failure, which a retry in a second would only repeat. */
-  static FullHttpResponse unreachable(ByteBufAllocator alloc, String message, dev.kapi.proxy.observe.UpstreamFailure cause) {
-    return cause == dev.kapi.proxy.observe.UpstreamFailure.TLS ? unavailableNoRetry(alloc, message) : unavailable(alloc, message);
+  static FullHttpResponse unreachable(ByteBufAllocator alloc, String message, UpstreamFailure cause) {
+    return cause == UpstreamFailure.TLS ? unavailableNoRetry(alloc, message) : unavailable(alloc, message);
   }
 
   /** No response head from the API server in time. */
