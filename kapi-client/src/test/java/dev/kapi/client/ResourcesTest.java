@@ -58,6 +58,21 @@ class ResourcesTest {
       assertThat(e.isAlreadyExists()).isTrue();
       assertThat(e.code()).isEqualTo(409);
       assertThat(e.status().details().name()).isEqualTo("from-yaml");
+
+      // kubectl resolves anchors and aliases; a mapper sent the alias's name, "g", as the value
+      ObjectNode aliased = cms.create("""
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: aliased
+            labels: &labels {app: demo}
+          data:
+            greeting: &g hello
+            again: *g
+            <<: *labels
+          """);
+      assertThat(aliased.at("/data/again").asText()).isEqualTo("hello");
+      assertThat(aliased.at("/data/app").asText()).isEqualTo("demo");
     }
   }
 

@@ -3,10 +3,10 @@ package dev.kapi.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kapi.config.internal.AnchoredYaml;
 import dev.kapi.config.internal.JsonTrees;
+import dev.kapi.config.internal.YamlAliasException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,9 +27,7 @@ record KubeconfigFile(Path path, Optional<String> currentContext, Map<String, Ku
 
   // a parser and a tree builder, no YAMLMapper: building a mapper costs a fresh JVM ~150 ms of databind set-up
   // before the first request (docs/benchmarks.md, "Client"); duplicate keys still fail the file, in the parser
-  private static final YAMLFactory YAML = YAMLFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final AnchoredYaml YAML = new AnchoredYaml();
 
   static KubeconfigFile read(Path path) {
     if (Files.isDirectory(path)) {
@@ -105,8 +103,8 @@ record KubeconfigFile(Path path, Optional<String> currentContext, Map<String, Ku
       String m = e.getOriginalMessage();
       int end = m.indexOf('\'', m.indexOf('\'') + 1);
       problem = end > 0 ? m.substring(0, end + 1) : "duplicate field"; // names the key only
-    } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("alias *")) {
-      problem = e.getOriginalMessage(); // names the alias only
+    } else if (e instanceof YamlAliasException) {
+      problem = e.getOriginalMessage(); // names anchors, never a value
     }
     return problem + where;
   }

@@ -81,11 +81,85 @@ class KubeconfigFileTest {
     assertThat(kc.clusters().get("b").server()).contains("https://b.example:6443"); // its own key wins
     assertThat(kc.clusters().get("b").insecureSkipTlsVerify()).isTrue(); // merged from the anchor
     assertThat(kc.clusters().get("c").server()).contains("https://a.example:6443");
-    // an anchor on a single value is lost by the parser: a clear error, never the alias's name as the value
-    assertThatThrownBy(() -> KubeconfigFile.read(write("scalar", "users:\n- name: u\n  user:\n    token: &tok s3cr3t\n"
+    // an alias never stands for its own name: one without an anchor is an error naming it, not the value "tok"
+    assertThatThrownBy(() -> KubeconfigFile.read(write("unanchored", "users:\n- name: u\n  user:\n    token: s3cr3t\n"
         + "- name: v\n  user:\n    token: *tok\n")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("alias *tok has no anchor &tok on a mapping or list")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("alias *tok has no anchor &tok before it")
         .hasMessageContaining("line 7").hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
+  void anAnchorOnASingleValueResolvesAsKubectlReadsIt() throws Exception {
+    // Jackson's parser drops the anchor of a single value; kubectl resolves *tok to the token itself
+    KubeconfigFile kc = KubeconfigFile.read(write("scalar", """
+        users:
+        - name: u
+          user:
+            token: &tok s3cr3t
+        - name: v
+          user:
+            token: *tok
+        clusters:
+        - name: a
+          cluster:
+            server: &srv https://a.example:6443
+            insecure-skip-tls-verify: &yes true
+        - name: b
+          cluster:
+            server: *srv
+            insecure-skip-tls-verify: *yes
+        """));
+
+    assertThat(kc.users().get("v").token()).contains("s3cr3t");
+    assertThat(kc.users().get("u").token()).contains("s3cr3t");
+    assertThat(kc.clusters().get("b").server()).contains("https://a.example:6443");
+    assertThat(kc.clusters().get("b").insecureSkipTlsVerify()).isTrue();
+  }
+
+  @Test
+  void mergeKeysTakeAListOfMappingsAndTheMappingsOwnKeysWinWhereverWritten() throws Exception {
+    KubeconfigFile kc = KubeconfigFile.read(write("merges", """
+        x-tls: &tls
+          insecure-skip-tls-verify: true
+          tls-server-name: from-tls
+        x-srv: &srv
+          server: https://merged.example:6443
+          tls-server-name: from-srv
+        clusters:
+        - name: own-key-first
+          cluster:
+            server: https://own.example:6443
+            <<: *srv
+        - name: list
+          cluster:
+            <<: [*tls, *srv]
+        - name: inline
+          cluster:
+            <<: {server: https://inline.example:6443}
+        """));
+
+    assertThat(kc.clusters().get("own-key-first").server()).contains("https://own.example:6443");
+    assertThat(kc.clusters().get("own-key-first").tlsServerName()).contains("from-srv");
+    assertThat(kc.clusters().get("list").server()).contains("https://merged.example:6443");
+    assertThat(kc.clusters().get("list").tlsServerName()).contains("from-tls"); // the earlier mapping wins
+    assertThat(kc.clusters().get("list").insecureSkipTlsVerify()).isTrue();
+    assertThat(kc.clusters().get("inline").server()).contains("https://inline.example:6443");
+    assertThatThrownBy(() -> KubeconfigFile.read(write("bad-merge", "x: &s text\nclusters:\n- name: a\n  cluster:\n"
+        + "    <<: *s\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("a merge key (<<) takes a mapping or a list of mappings");
+  }
+
+  @Test
+  void aFewLinesOfAliasesToAliasesAreRefusedNotExpanded() throws Exception {
+    // nine levels of ten aliases each stand for a billion values; kubectl says "excessive aliasing" at once
+    StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: Config\nx0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 9; i++) {
+      bomb.append("x").append(i).append(": &a").append(i).append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+    }
+
+    assertThatThrownBy(() -> KubeconfigFile.read(write("bomb", bomb.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("excessive aliasing");
   }
 
   @Test

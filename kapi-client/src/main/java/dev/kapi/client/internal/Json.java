@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.kapi.config.internal.AnchoredYaml;
 import dev.kapi.config.internal.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,16 +76,26 @@ public final class Json {
     }
   }
 
+  /** The first YAML document, its anchors and aliases resolved as kubectl resolves them (a mapper leaves them). */
+  private static JsonNode yamlTree(String text) throws IOException {
+    try (JsonParser p = new AnchoredYaml().createParser(text)) { // made here: see the yaml field
+      return JsonTrees.read(p);
+    }
+  }
+
   /** Parses a JSON or YAML document into an object. */
   public ObjectNode parseObject(String text) {
     try {
-      JsonNode n = text.stripLeading().startsWith("{") ? mapper().readTree(text) : yamlMapper().readTree(text);
+      JsonNode n = text.stripLeading().startsWith("{") ? mapper().readTree(text) : yamlTree(text);
       if (n instanceof ObjectNode o) {
         return o;
       }
-      throw new IllegalArgumentException("not an object: " + (n == null ? "empty document" : n.getNodeType()));
+      throw new IllegalArgumentException("not an object: "
+          + (n == null || n.isMissingNode() ? "empty document" : n.getNodeType()));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not JSON or YAML: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a String cannot fail to be read
     }
   }
 

@@ -55,6 +55,9 @@ public final class JsonTrees {
         t = p.nextToken();
       }
       if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+        if (anchors != null && object != null) {
+          anchors.mappingEnded(p, object);
+        }
         if (outer.isEmpty()) {
           return root;
         }
@@ -68,10 +71,6 @@ public final class JsonTrees {
       ContainerNode<?> opened = null;
       if (anchors != null && anchors.isAlias(p)) {
         value = anchors.resolve(p);
-        if (object != null && field.equals(YamlAnchors.MERGE_KEY) && value instanceof ObjectNode merged) {
-          anchors.merge(object, merged);
-          continue;
-        }
       } else if (t == JsonToken.VALUE_STRING) {
         value = NODES.textNode(p.getText());
       } else if (t == JsonToken.START_OBJECT) {

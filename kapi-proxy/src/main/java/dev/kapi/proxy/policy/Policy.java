@@ -1,11 +1,11 @@
 package dev.kapi.proxy.policy;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kapi.config.internal.AnchoredYaml;
+import dev.kapi.config.internal.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,11 @@ import java.util.Map;
  */
 public final class Policy {
 
-  // a repeated key would otherwise keep its last value silently: in a security policy that is a rule nobody reads
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+  // the file is read as kubectl reads YAML: anchors and aliases resolved (an alias is never read as its own name),
+  // and a repeated key fails it, where a mapper would keep the last value silently: a rule nobody reads
+  private static final AnchoredYaml YAML = new AnchoredYaml();
+  private static final ObjectMapper RULES = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   private static final java.util.regex.Pattern NAMESPACE =
       java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -43,9 +44,11 @@ public final class Policy {
 
   public static Policy load(Path file) {
     JsonNode doc;
-    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(Files.readString(file))) {
-      doc = docs.hasNextValue() ? docs.nextValue() : null;
-      if (docs.hasNextValue()) {
+    try (JsonParser docs = YAML.createParser(Files.readAllBytes(file))) {
+      doc = JsonTrees.read(docs);
+      if (doc.isMissingNode()) {
+        doc = null;
+      } else if (docs.nextToken() != null) {
         throw new PolicyException("policy " + file + ": has more than one document (a policy is one Role, ClusterRole"
             + " or rules: list)");
       }
@@ -66,7 +69,7 @@ public final class Policy {
         if (!r.isObject()) {
           throw new IllegalArgumentException("is not a mapping");
         }
-        PolicyRule rule = validate(YAML.treeToValue(r, PolicyRule.class));
+        PolicyRule rule = validate(RULES.treeToValue(r, PolicyRule.class));
         rules.add(roleNamespace == null ? rule : inRole(rule, roleNamespace));
       } catch (IOException | RuntimeException e) {
         throw new PolicyException("policy " + file + ": rules[" + i + "] " + firstLine(e.getMessage()));

@@ -96,6 +96,28 @@ class PolicyTest {
   }
 
   @Test
+  void anchorsAndAliasesMeanWhatTheyMeanToKubectl(@TempDir Path dir) throws Exception {
+    // a mapper read "*ns" as the namespace "ns" and "[*read]" as the verb "read"
+    Policy p = policy(dir, """
+        rules:
+        - apiGroups: [""]
+          resources: ["configmaps"]
+          verbs: &reads ["get", "list"]
+          namespaces: [&ns demo]
+        - apiGroups: ["batch"]
+          resources: ["jobs"]
+          verbs: *reads
+          namespaces: [*ns]
+        """);
+
+    assertThat(p.decide(req("GET", "/apis/batch/v1/namespaces/demo/jobs", null)).allowed()).isTrue();
+    assertThat(p.decide(req("GET", "/apis/batch/v1/namespaces/ns/jobs", null)).allowed()).isFalse();
+    assertThat(p.decide(req("GET", "/apis/batch/v1/namespaces/demo/jobs/j1", null)).allowed()).isTrue();
+    assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [pods], verbs: *nowhere}]"))
+        .isInstanceOf(PolicyException.class).hasMessageContaining("alias *nowhere has no anchor");
+  }
+
+  @Test
   void subresourcesNeedTheirOwnRuleAsInRbac(@TempDir Path dir) throws Exception {
     Policy p = policy(dir, """
         rules:
