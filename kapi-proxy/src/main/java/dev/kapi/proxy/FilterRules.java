@@ -2,14 +2,16 @@ package dev.kapi.proxy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
  * kubectl proxy's request filter as a value: four lists of unanchored regular expressions, each given on the
  * command line as one comma-separated string (so a rule cannot contain a comma, as with kubectl). A rule matches
  * when it is found anywhere in the subject ({@code regexp.MatchString}), so anchor rules with {@code ^}/{@code $}.
+ * The rules are Go regular expressions, as in kubectl: RE2/J compiles and matches them as Go's {@code regexp} does
+ * ({@code [[:alnum:]]} a class, {@code .} everything but a newline, {@code $} the end of the subject only).
  *
  * @param acceptPaths   a path must match one of these…
  * @param rejectPaths   …and none of these (checked first)
@@ -56,7 +58,8 @@ public record FilterRules(List<Pattern> acceptPaths, List<Pattern> rejectPaths, 
       try {
         out.add(Pattern.compile(part));
       } catch (PatternSyntaxException e) {
-        throw new InvalidRuleException(flag, part, e.getDescription());
+        throw new InvalidRuleException(flag, part, e.getDescription() + (e.getPattern().isEmpty() ? ""
+            : " at \"" + e.getPattern() + "\""));
       }
     }
     return out;

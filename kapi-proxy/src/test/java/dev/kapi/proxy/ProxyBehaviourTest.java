@@ -479,6 +479,13 @@ class ProxyBehaviourTest {
         + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
     assertThat(exec.code()).isEqualTo(403);
     assertThat(exec.bodyText()).contains("no upgrades except WebSocket watches");
+    // parsed as a watch, but of a subresource; and a watch upgraded to SPDY is no WebSocket watch
+    for (String upgrade : new String[] {
+        "GET /api/v1/watch/namespaces/d/pods/p/portforward HTTP/1.1\r\nUpgrade: websocket\r\n",
+        "GET /api/v1/namespaces/d/pods?watch=1 HTTP/1.1\r\nUpgrade: SPDY/3.1\r\n"}) {
+      assertThat(RawHttp.exchange(proxy.port(), upgrade + "Host: localhost\r\nConnection: Upgrade\r\n\r\n").code())
+          .as(upgrade).isEqualTo(403);
+    }
     assertThat(RawHttp.get(proxy.port(), "/api/v1/pods?watch=true", "localhost").code()).isEqualTo(200);
     assertThat(upstream.requests).hasSize(1);
   }
@@ -549,6 +556,24 @@ class ProxyBehaviourTest {
     RawHttp.Response r = RawHttp.exchange(proxy.port(), "PUT /api/v1/namespaces/d HTTP/1.1\r\nHost: localhost\r\n"
         + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
     assertThat(r.bodyText()).isEqualTo("abcde");
+  }
+
+  @Test
+  void aRequestLineOrBodyCodingItCannotRelayFaithfullyIsRefused() throws Exception {
+    start((ctx, req) -> ok(ctx, req.content().toString(StandardCharsets.UTF_8)), Credentials.none(), b -> { });
+    // the gzip coding was dropped and the still-compressed bytes sent on as a plain body
+    RawHttp.Response gzip = RawHttp.exchange(proxy.port(), "PUT /api/v1/namespaces/d HTTP/1.1\r\nHost: localhost\r\n"
+        + "Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+    assertThat(gzip.code()).isEqualTo(501);
+    assertThat(gzip.bodyText()).contains("\"reason\":\"NotImplemented\"").contains("gzip, chunked");
+    RawHttp.Response h2 = RawHttp.exchange(proxy.port(), "GET /api HTTP/2.0\r\nHost: localhost\r\n\r\n");
+    assertThat(h2.code()).isEqualTo(505);
+    // "localhost:1@evil.example" had its "port" stripped and passed as localhost; Go's server answers 400
+    RawHttp.Response host = RawHttp.exchange(proxy.port(), "GET /api HTTP/1.1\r\nHost: localhost:1@evil.example\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(host.code()).isEqualTo(400);
+    assertThat(host.bodyText()).contains("invalid Host header");
+    assertThat(upstream.requests).isEmpty();
   }
 
   @Test

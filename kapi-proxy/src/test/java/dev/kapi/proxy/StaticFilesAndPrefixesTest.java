@@ -91,6 +91,9 @@ class StaticFilesAndPrefixesTest {
         + "Range: bytes=14-\r\nConnection: close\r\n\r\n");
     assertThat(past.code()).isEqualTo(416);
     assertThat(past.header("Content-Range")).isEqualTo("bytes */14");
+    RawHttp.Response backwards = RawHttp.exchange(proxy.port(), "GET /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
+        + "Range: bytes=3-1\r\nConnection: close\r\n\r\n");
+    assertThat(backwards.code()).as("a range that ends before it starts, as Go's file server").isEqualTo(416);
     RawHttp.Response post = RawHttp.exchange(proxy.port(), "POST /static/js/app.js HTTP/1.1\r\nHost: localhost\r\n"
         + "Content-Length: 0\r\n\r\n");
     assertThat(post.code()).isEqualTo(405);

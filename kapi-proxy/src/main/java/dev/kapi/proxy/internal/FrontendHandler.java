@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -247,6 +248,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
           new Rejection(Rejection.PATH, "malformed"));
       return;
     }
+    if (hosts == 1 && !RequestFilter.validHostHeader(req.headers().get(HttpHeaderNames.HOST))) {
+      respond(req, StatusResponses.malformed(ctx.alloc(), 400, "malformed HTTP request: invalid Host header"), true,
+          new Rejection(Rejection.PATH, "malformed"));
+      return;
+    }
+    if (req.protocolVersion().majorVersion() != 1) {
+      // "HTTP/2.0" on an HTTP/1 request line; Go's server (kubectl's) answers 505 too
+      respond(req, StatusResponses.status(ctx.alloc(), 505, "HTTPVersionNotSupported", "kapi proxy speaks HTTP/1.x,"
+          + " not " + req.protocolVersion().text(), 0), true, new Rejection(Rejection.PATH, "malformed"));
+      return;
+    }
+    String te = req.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+    if (te != null && (!te.strip().equalsIgnoreCase("chunked") || req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1)) {
+      // "gzip, chunked" was de-chunked and sent on as a plain body, its coding dropped; RFC 9112 §6.1 says 501
+      respond(req, StatusResponses.status(ctx.alloc(), 501, "NotImplemented", "unsupported Transfer-Encoding \""
+          + te + "\": kapi proxy takes only chunked request bodies", 0), true, new Rejection(Rejection.PATH, "malformed"));
+      return;
+    }
     // an HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1); on HTTP/1.1 only 100-continue is understood
     if (!HttpVersion.HTTP_1_0.equals(req.protocolVersion()) && req.headers().contains(HttpHeaderNames.EXPECT)
         && !HttpUtil.is100ContinueExpected(req)) {
@@ -307,7 +326,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
           + deny.reason()), upgrade, Rejection.filter(deny.rule()));
       return;
     }
-    if (px.config.readOnly() && !readOnlyAllows(method, kind, info)) {
+    if (px.config.readOnly() && !readOnlyAllows(method, kind, info, req.headers())) {
       respond(req, StatusResponses.forbidden(ctx.alloc(), "kapi proxy refused " + method + " " + filterPath
           + ": --read-only allows only GET, HEAD and OPTIONS" + (kind == ExchangeKind.UPGRADE
           ? ", and no upgrades except WebSocket watches" : "")), upgrade, Rejection.filter("read-only"));
@@ -469,9 +488,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     return origin == null || lastHostDecision instanceof FilterDecision.Deny ? lastHostDecision : f.decideOrigin(origin);
   }
 
-  private static boolean readOnlyAllows(String method, ExchangeKind kind, RequestInfo info) {
+  /**
+   * A read: GET, HEAD, OPTIONS; an upgrade only as a WebSocket watch of a resource, not of a subresource (a path
+   * such as {@code /api/v1/watch/namespaces/d/pods/p/portforward} parses as a watch, and only the API server's
+   * routing, which has no such watch, would refuse it).
+   */
+  private static boolean readOnlyAllows(String method, ExchangeKind kind, RequestInfo info, HttpHeaders headers) {
     boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-    return safe && (kind != ExchangeKind.UPGRADE || ExchangeKind.isWatch(info));
+    return safe && (kind != ExchangeKind.UPGRADE || ExchangeKind.isWatch(info) && info.subresource().isEmpty()
+        && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true));
   }
 
   static boolean isBodiless(HttpRequest req) {

@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * those either), empty interior segments ({@code //}), control characters, raw non-ASCII bytes, invalid UTF-8,
  * malformed escapes, and targets that are neither a path nor an absolute http(s) URL. Accepted as the ordinary
  * characters they are for the API server: {@code ;} (no matrix parameters), upper case, and any other escape,
- * e.g. {@code %65xec} is {@code exec}. A fragment is dropped, as Go drops it.
+ * e.g. {@code %65xec} is {@code exec}. A raw {@code #} is refused: no request target has a fragment, and Go's
+ * server would pass it on as part of the name.
  */
 final class RequestCanonicaliser {
 
@@ -47,9 +48,10 @@ final class RequestCanonicaliser {
       rest = authEnd < target.length() && target.charAt(authEnd) == '/' ? target.substring(authEnd)
           : "/" + target.substring(authEnd);
     }
-    int hash = rest.indexOf('#');
-    if (hash >= 0) {
-      rest = rest.substring(0, hash);
+    if (rest.indexOf('#') >= 0) {
+      // RFC 9112 §3.2 has no "#" in a request target. Go's server keeps it as part of the path or query, which the
+      // API server reads as part of a name ("configmaps/foo#x" is not foo); dropping it served foo instead
+      throw new BadRequestTarget("a request target cannot contain \"#\" (encode it as %23): " + printable(target));
     }
     int q = rest.indexOf('?');
     String rawPath = q >= 0 ? rest.substring(0, q) : rest;

@@ -148,7 +148,7 @@ final class StaticFiles {
       if (first >= size) {
         return new long[0];
       }
-      return last < first ? null : new long[] {first, last};
+      return last < first ? new long[0] : new long[] {first, last}; // bytes=3-1: 416, as Go's file server
     } catch (NumberFormatException e) {
       return null;
     }

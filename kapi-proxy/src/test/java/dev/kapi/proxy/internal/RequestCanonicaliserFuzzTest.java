@@ -7,7 +7,7 @@ import dev.kapi.proxy.FilterRules;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Jazzer over the canonicaliser and the kubectl-style filter. An input is a raw request target, one byte per

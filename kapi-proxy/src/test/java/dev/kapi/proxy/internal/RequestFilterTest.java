@@ -107,6 +107,58 @@ class RequestFilterTest {
     }
   }
 
+  /** The rules are Go regular expressions in kubectl; java.util.regex read these three differently. */
+  @Test
+  void rulesMeanWhatTheyMeanInGoAsInKubectl() {
+    // a POSIX class: in Java, [[:alnum:]-] was the characters ":alnum-", so the Secret went through
+    RequestFilter secrets = new RequestFilter(FilterRules.parse(D_ACCEPT, "^/api/v1/namespaces/[[:alnum:]-]+/secrets",
+        D_HOSTS, D_METHODS));
+    assertThat(secrets.decide("GET", "/api/v1/namespaces/default/secrets/s1", "localhost"))
+        .isInstanceOf(FilterDecision.Deny.class);
+    assertThat(secrets.decide("GET", "/api/v1/namespaces/default/configmaps", "localhost")).isEqualTo(FilterDecision.ALLOW);
+    // Go's "." stops only at a newline, Java's at U+2028 and U+0085 too (both may arrive percent-encoded in a path)
+    RequestFilter dot = new RequestFilter(FilterRules.parse(D_ACCEPT, "/configmaps/.*/x$", D_HOSTS, D_METHODS));
+    assertThat(dot.decide("GET", "/api/v1/namespaces/d/configmaps/a\u2028b/x", "localhost"))
+        .isInstanceOf(FilterDecision.Deny.class);
+    assertThat(dot.decide("GET", "/api/v1/namespaces/d/configmaps/a\u0085b/x", "localhost"))
+        .isInstanceOf(FilterDecision.Deny.class);
+    // Go's "$" is the end of the subject only, Java's also before a final line terminator
+    assertThat(dot.decide("GET", "/api/v1/namespaces/d/configmaps/a/x\u2028", "localhost")).isEqualTo(FilterDecision.ALLOW);
+    RequestFilter accept = new RequestFilter(FilterRules.parse("^/api/v1/namespaces/d/configmaps/foo$", "", D_HOSTS,
+        D_METHODS));
+    assertThat(accept.decide("GET", "/api/v1/namespaces/d/configmaps/foo\u2028", "localhost"))
+        .isInstanceOf(FilterDecision.Deny.class);
+  }
+
+  @Test
+  void anAcceptHostsRuleWithCapitalsMatchesAsInKubectl() {
+    RequestFilter f = new RequestFilter(FilterRules.parse(D_ACCEPT, D_REJECT, "^MyHost$", D_METHODS));
+    assertThat(f.decide("GET", "/api", "MyHost:8001")).isEqualTo(FilterDecision.ALLOW);
+    assertThat(f.decide("GET", "/api", "myhost")).isInstanceOf(FilterDecision.Deny.class); // as kubectl: not this rule
+  }
+
+  @ParameterizedTest(name = "Host={0} -> {1}")
+  @CsvSource({
+      "'localhost:8001', true",
+      "'[::1]:8001', true",
+      "'', true",
+      "'a-b.c_d~e!$&()*+,;=%25', true",
+      "'localhost:1@evil.example', false",
+      "'user@localhost', false",
+      "'localhost/x', false",
+      "'localhost, evil.example', false",
+      "'localhost:\u0663', false"})
+  void aHostHeaderHasOnlyTheCharactersGoAllows(String host, boolean valid) {
+    assertThat(RequestFilter.validHostHeader(host)).isEqualTo(valid);
+  }
+
+  @Test
+  void anOriginWithUserinfoIsNoAcceptedHost() {
+    RequestFilter f = new RequestFilter(FilterRules.kubectlDefaults());
+    assertThat(f.decideOrigin("http://localhost:1@evil.example")).isInstanceOf(FilterDecision.Deny.class);
+    assertThat(f.decideOrigin("http://localhost:1")).isEqualTo(FilterDecision.ALLOW);
+  }
+
   @Test
   void aRuleWrittenAroundKubectlsIpv6BugStillWorks() {
     RequestFilter f = new RequestFilter(FilterRules.parse(D_ACCEPT, D_REJECT, "^::1$", D_METHODS));
