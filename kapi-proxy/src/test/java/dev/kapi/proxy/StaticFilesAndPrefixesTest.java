@@ -72,6 +72,13 @@ class StaticFilesAndPrefixesTest {
     assertThat(dir.code()).isEqualTo(301);
     assertThat(dir.header("Location")).isEqualTo("/static/js/");
     assertThat(get("/static/js/")).contains("<a href=\"app.js\">app.js</a>");
+    // as Go's file server: a file named as a directory, and index.html by name, redirect (relative Locations)
+    RawHttp.Response slashed = RawHttp.get(proxy.port(), "/static/js/app.js/", "localhost");
+    assertThat(slashed.code()).isEqualTo(301);
+    assertThat(slashed.header("Location")).isEqualTo("../app.js");
+    RawHttp.Response index = RawHttp.get(proxy.port(), "/static/index.html", "localhost");
+    assertThat(index.code()).isEqualTo(301);
+    assertThat(index.header("Location")).isEqualTo("./");
     assertThat(get("/static/missing.txt")).startsWith("404 ").contains("\"reason\":\"NotFound\"");
     // conditional and partial GETs, as Go's file server answers them for kubectl
     String lastModified = file.header("Last-Modified");

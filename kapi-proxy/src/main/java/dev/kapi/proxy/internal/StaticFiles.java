@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code --www}: files under a directory, as Go's {@code http.FileServer} serves them for kubectl: GET and HEAD,
- * {@code index.html} for a directory else a listing, a redirect to add the trailing "/" to a directory. The
+ * {@code index.html} for a directory else a listing, a redirect to add the trailing "/" to a directory, to drop it
+ * from a file, and from {@code …/index.html} to its directory. The
  * path is already canonical (no "..", no encoded "/"), and the path resolved against the directory must still
  * name something inside it. Symbolic links in the directory are followed wherever they point, as Go's file server
  * follows them: what the directory links to is served on purpose.
@@ -54,6 +55,9 @@ final class StaticFiles {
       no.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD"); // RFC 9110 §15.5.6: a 405 says what is allowed
       return List.of(no);
     }
+    if (relative.equals("index.html") || relative.endsWith("/index.html")) {
+      return List.of(redirect("./")); // Go's file server: one address per page, the directory's
+    }
     Path p = root.resolve(relative).normalize();
     if (!p.startsWith(root) || !Files.exists(p)) {
       return List.of(StatusResponses.notFound(alloc, "no static file " + prefix + relative));
@@ -69,8 +73,9 @@ final class StaticFiles {
         }
         return List.of(listing(alloc, p, head));
       }
-      if (relative.endsWith("/")) {
-        return List.of(StatusResponses.notFound(alloc, "no static directory " + prefix + relative));
+      if (relative.endsWith("/")) { // a file named as a directory: Go's file server redirects to the file
+        String name = p.getFileName().toString();
+        return List.of(redirect("../" + RequestCanonicaliser.encodePath(name)));
       }
       return file(req, p, head);
     } catch (IOException e) {
