@@ -381,7 +381,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
         px.ops.limitRejected(Limits.UPGRADES);
         respond(req, StatusResponses.status(ctx.alloc(), 429, "TooManyRequests", "kapi proxy has "
             + px.upgrades.max() + " exec, attach and port-forward sessions open (--" + Limits.UPGRADES + ")", 1), true,
-            Rejection.load(Limits.UPGRADES));
+            new Rejection(Rejection.LIMIT, Limits.UPGRADES)); // a hard limit: counted once, above, not as load
         return;
       }
       boolean webSocketWatch = ExchangeKind.isWatch(info)
@@ -581,7 +581,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
     }
     if (!keepConnection || closing || draining) {
       closing = true;
-      closeOnFlush(ctx.channel());
+      if (currentRequestComplete) {
+        closeOnFlush(ctx.channel());
+      } else {
+        LingeringClose.afterFlush(ctx.channel()); // answered before the request was read (413 …): no reset
+      }
       releasePending();
       return;
     }

@@ -6,7 +6,6 @@ import dev.kapi.proxy.ProxyConfig;
 import dev.kapi.proxy.observe.ObservedExchange;
 import dev.kapi.proxy.observe.Rejection;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -78,7 +77,8 @@ public final class ProxyChannels extends ChannelInitializer<Channel> {
       seen.toClient(busy.content().readableBytes());
       seen.completed();
       ch.pipeline().addLast("encoder", new HttpResponseEncoder());
-      ch.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+      ch.write(busy);
+      LingeringClose.afterFlush(ch); // the client's request is unread: a plain close could turn the 503 into a reset
       return;
     }
     FrontendCodec.RequestDecoder decoder = new FrontendCodec.RequestDecoder(limits);
