@@ -529,7 +529,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Grac
 
   /** Answers from the proxy itself, saying why to the observers. */
   private void respond(HttpRequest req, FullHttpResponse response, boolean close, Rejection why) {
-    String uri = req.uri();
+    // a request line the decoder could not take (too long, malformed) has Netty's placeholder "/bad-request" as its
+    // target: logged as no path, not as a request for a path nobody sent
+    String uri = req.decoderResult().isFailure() ? "" : req.uri();
     int q = uri.indexOf('?');
     ObservedExchange observed = observe(req, q < 0 ? uri : uri.substring(0, q), q < 0 ? null : uri.substring(q + 1),
         ExchangeKind.UNARY);

@@ -91,7 +91,7 @@ public final class LoadProtection {
     if (settings.maxInflight() > 0 && !LongRunning.is(info, kind)) {
       if (inflight.incrementAndGet() > settings.maxInflight()) {
         inflight.decrementAndGet();
-        return new LoadDecision.Reject(MAX_INFLIGHT, 1, "too many requests in flight through kapi proxy (--max-inflight "
+        return new LoadDecision.Reject(MAX_INFLIGHT, 1, "too many requests in flight (--max-inflight "
             + settings.maxInflight() + "), please try again later");
       }
       permit = new CountedPermit(inflight);
@@ -103,7 +103,7 @@ public final class LoadProtection {
     if (wait < 0) {
       permit.release();
       int retryAfter = (int) Math.max(1, Math.ceil(-wait / 1e9));
-      return new LoadDecision.Reject(QPS, retryAfter, "client-side rate limit of kapi proxy reached (--qps "
+      return new LoadDecision.Reject(QPS, retryAfter, "client-side rate limit reached (--qps "
           + fmt(bucket.qps()) + " --burst " + bucket.burst() + "), please try again later");
     }
     return new LoadDecision.Admit(permit, Duration.ofNanos(wait));

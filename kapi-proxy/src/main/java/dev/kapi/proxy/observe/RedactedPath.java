@@ -14,7 +14,9 @@ public final class RedactedPath {
 
   static final String REDACTED = "REDACTED";
   private static final List<String> SECRET_WORDS =
-      List.of("token", "secret", "password", "passwd", "key", "signature", "credential", "auth");
+      List.of("token", "secret", "password", "passwd", "key", "signature", "credential", "auth", "session", "jwt");
+  // whole names only: an Azure SAS signature, an OAuth authorization code (a service-proxy login callback)
+  private static final List<String> SECRET_NAMES = List.of("sig", "code", "state");
 
   private RedactedPath() {
   }
@@ -29,9 +31,9 @@ public final class RedactedPath {
     String query = target.substring(q + 1);
     int start = 0;
     while (start <= query.length()) {
-      int end = query.indexOf('&', start);
-      if (end < 0) {
-        end = query.length();
+      int end = start;
+      while (end < query.length() && query.charAt(end) != '&' && query.charAt(end) != ';') {
+        end++; // ";" separates parameters for some servers behind the proxy subresource, as "&" does
       }
       String pair = query.substring(start, end);
       int eq = pair.indexOf('=');
@@ -42,7 +44,7 @@ public final class RedactedPath {
         out.append(pair);
       }
       if (end < query.length()) {
-        out.append('&');
+        out.append(query.charAt(end));
       }
       start = end + 1;
     }
@@ -58,6 +60,9 @@ public final class RedactedPath {
       decoded = name;
     }
     String lower = decoded.toLowerCase(Locale.ROOT);
+    if (SECRET_NAMES.contains(lower)) {
+      return true;
+    }
     for (String word : SECRET_WORDS) {
       if (lower.contains(word)) {
         return true;

@@ -54,7 +54,11 @@ public final class VerboseRequestLog implements ExchangeObserver {
   }
 
   private static StringBuilder head(ObservedExchange e) {
-    return new StringBuilder(128).append(e.method()).append(' ').append(e.path()).append(' ').append(e.status());
+    StringBuilder b = new StringBuilder(128);
+    if (!e.method().isEmpty()) { // nothing read (a 408, the --max-connections 503): the line starts with the status
+      b.append(e.method()).append(' ').append(e.path().isEmpty() ? "-" : e.path()).append(' ');
+    }
+    return b.append(e.status());
   }
 
   private static double millis(long nanos) {

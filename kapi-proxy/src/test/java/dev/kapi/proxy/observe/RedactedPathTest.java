@@ -20,6 +20,10 @@ class RedactedPathTest {
       "/x?token|/x?token",
       "/x?|/x?",
       "/x?a=1&&b=2|/x?a=1&&b=2",
+      "/x?sv=2024&sig=abc&se=1|/x?sv=2024&sig=REDACTED&se=1",
+      "/api/v1/namespaces/d/services/https:s:443/proxy/login?code=c0de&state=st&scope=x|/api/v1/namespaces/d/services/https:s:443/proxy/login?code=REDACTED&state=REDACTED&scope=x",
+      "/x?a=1;token=t;b=2|/x?a=1;token=REDACTED;b=2",
+      "/x?encode=1&sessionid=s|/x?encode=1&sessionid=REDACTED",
   })
   void redactsValuesOfSecretLookingQueryParametersOnly(String in, String out) {
     assertThat(RedactedPath.of(in)).isEqualTo(out);

@@ -52,4 +52,16 @@ class VerboseRequestLogTest {
         "GET /api/v1/pods?watch=1 200 in 1503.2 ms, stream, aborted: upstream closed mid-stream",
         "GET /api/v1/nopes?watch=1 404 in 0.0 ms, stream");
   }
+
+  @Test
+  void anAnswerBeforeAnyRequestWasReadStartsWithItsStatus() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    ObservedExchange e = ObservedExchange.start(new VerboseRequestLog(lines::add), new ObservedExchangeTest.FakeClock(),
+        "", "", RequestInfoParser.parse("", "", Map.of()), ExchangeKind.UNARY, "");
+    e.rejected(new Rejection(Rejection.LIMIT, "max-connections"));
+    e.responseStarted(503, "");
+    e.completed();
+
+    assertThat(lines).containsExactly("503 in 0.0 ms, rejected by limit:max-connections");
+  }
 }
