@@ -96,7 +96,7 @@ class Http2UpstreamBehaviourTest {
   private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      if (req.uri().equals("/refuse-once") && refusals.getAndIncrement() == 0) {
+      if (req.uri().equals("/refuse-once") && refusals.getAndIncrement() == 0 || req.uri().equals("/refuse-always")) {
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
         return;
       }
@@ -152,5 +152,22 @@ class Http2UpstreamBehaviourTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("{\"path\":\"/refuse-once\"}");
     assertThat(refusals.get()).isEqualTo(2);
+  }
+
+  /** A refused stream was not processed (RFC 9113 §8.7): a write did not take effect, so it may be sent again. */
+  @Test
+  void aRefusedWriteIsSentAgainWithoutABodyAndOtherwiseSaidToBeSafeToResend() throws Exception {
+    start();
+    assertThat(get("/a").statusCode()).isEqualTo(200);
+    HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port()
+        + "/refuse-once")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(delete.statusCode()).as("sent again on a new stream, as Go's transport does").isEqualTo(200);
+    assertThat(refusals.get()).isEqualTo(2);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port()
+        + "/refuse-always")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(503);
+    assertThat(post.headers().firstValue("Retry-After")).as("nothing took effect: client-go may resend").contains("1");
+    assertThat(post.body()).contains("REFUSED_STREAM").contains("did not take effect")
+        .doesNotContain("may have taken effect");
   }
 }

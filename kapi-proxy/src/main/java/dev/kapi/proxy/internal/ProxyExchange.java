@@ -63,6 +63,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   private UpstreamConnection upstream;
   private boolean reused;
   private boolean retriedStale;
+  private boolean retriedRefused;
   private boolean retriedUnauthorized;
   private List<HttpContent> early; // request body that arrived before the connection
   private boolean requestComplete; // the client sent all of the request
@@ -75,6 +76,7 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
   private boolean closeClient;
   private boolean done;
   private ScheduledFuture<?> headerTimeout;
+  private long headerDeadlineNanos; // 0 until the request is first sent
   private StreamBoundary boundary; // STREAM responses: where a watch event ends, for a clean end on shutdown
   private boolean endableStream; // chunked or close-delimited: the proxy can end it without faking a length
   private boolean freshConnection; // the replay after a refused client certificate: never on a pooled connection
@@ -145,7 +147,14 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     if (kind == ExchangeKind.UNARY) {
       Duration t = headerTimeout();
       if (!t.isZero()) {
-        headerTimeout = client.executor().schedule(this::headerTimedOut, t.toMillis(), TimeUnit.MILLISECONDS);
+        // one bound for the request, from its first send: a replay (stale connection, refused stream, 401) gets
+        // what is left of it, so the answer never comes later than --request-timeout says
+        long now = System.nanoTime();
+        if (headerDeadlineNanos == 0) {
+          headerDeadlineNanos = now + t.toNanos();
+        }
+        headerTimeout = client.executor().schedule(this::headerTimedOut, Math.max(0, headerDeadlineNanos - now),
+            TimeUnit.NANOSECONDS);
       }
     }
     if (!requestComplete && ch.isWritable()) {
@@ -519,6 +528,10 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
       retryWithRefreshedCredential();
       return;
     }
+    if (cause instanceof RefusedStream refused && !responseStarted) {
+      refused(refused);
+      return;
+    }
     LOG.debug("API server connection closed mid-exchange", cause);
     String why = UpstreamFailures.describe(cause, px.serverDescription);
     UpstreamFailure failure = cause == null ? UpstreamFailure.RESET : UpstreamFailure.classify(cause);
@@ -528,6 +541,25 @@ final class ProxyExchange implements Exchange, UpstreamListener, UpstreamPool.Ac
     } else {
       abortClient(why);
     }
+  }
+
+  /**
+   * The API server refused the stream unprocessed: a bodiless request (whatever its method; nothing took effect) is
+   * sent once more on a new stream, as Go's transport does; one with a body (no longer held) is answered 503 with
+   * Retry-After, since resending it is safe.
+   */
+  private void refused(RefusedStream why) {
+    String message = px.serverDescription + ": " + why.getMessage();
+    if (bodiless && !retriedRefused) {
+      retriedRefused = true;
+      requestSent = false;
+      LOG.debug("{}; sending it again", message);
+      px.pool(client.channel().eventLoop()).acquire(this, multiplexed);
+      return;
+    }
+    px.ops.upstream.failed(UpstreamFailure.RESET, message);
+    fail(StatusResponses.unavailable(client.alloc(), message + "; it did not take effect and may be sent again"),
+        UpstreamFailure.RESET.label());
   }
 
   /**

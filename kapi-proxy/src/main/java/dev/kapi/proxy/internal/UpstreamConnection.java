@@ -3,6 +3,9 @@ package dev.kapi.proxy.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -106,6 +109,26 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       l.upstreamClosed(failure);
     } else if (pool != null) {
       pool.remove(this);
+    }
+  }
+
+  /**
+   * On an HTTP/2 stream: a GOAWAY is passed to each stream above its last stream id, and a reset with REFUSED_STREAM
+   * to its stream; either way the server did not process the request, which the exchange may then send again.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof Http2GoAwayFrame) {
+      refused("the API server is closing the HTTP/2 connection (GOAWAY) and did not process this request");
+    } else if (evt instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+      refused("the API server refused the HTTP/2 stream (REFUSED_STREAM) without processing the request");
+    }
+    ctx.fireUserEventTriggered(evt); // the tail releases the frames
+  }
+
+  private void refused(String how) {
+    if (failure == null) {
+      failure = new RefusedStream(how);
     }
   }
 

@@ -40,6 +40,9 @@ public enum UpstreamFailure {
       if (t instanceof UnknownHostException) {
         return DNS;
       }
+      if (t instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
+        return CONNECT_TIMEOUT; // a busy or paused server, not a certificate: a retry may well succeed
+      }
       if (t instanceof SSLException || t instanceof CertificateException) {
         return TLS;
       }
