@@ -1,9 +1,9 @@
 package dev.kapi.proxy;
 
-import java.util.ArrayList;
-import java.util.List;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**

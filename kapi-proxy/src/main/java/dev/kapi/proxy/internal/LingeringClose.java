@@ -38,9 +38,7 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
     ch.pipeline().addFirst("lingering-close", new LingeringClose()); // nothing more reaches the HTTP decoder
     ch.config().setAutoRead(true);
     duplex.shutdownOutput();
-    ch.eventLoop().schedule(() -> {
-      ch.close();
-    }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
