@@ -1,6 +1,5 @@
 package dev.kapi.proxy;
 
-import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +9,16 @@ import java.util.stream.Collectors;
  * kubectl proxy's request filter as a value: four lists of unanchored regular expressions, each given on the
  * command line as one comma-separated string (so a rule cannot contain a comma, as with kubectl). A rule matches
  * when it is found anywhere in the subject ({@code regexp.MatchString}), so anchor rules with {@code ^}/{@code $}.
- * The rules are Go regular expressions, as in kubectl: RE2/J compiles and matches them as Go's {@code regexp} does
- * ({@code [[:alnum:]]} a class, {@code .} everything but a newline, {@code $} the end of the subject only).
+ * The rules are Go regular expressions, as in kubectl ({@link FilterRule}): {@code [[:alnum:]]} a class, {@code .}
+ * everything but a newline, {@code $} the end of the subject only.
  *
  * @param acceptPaths   a path must match one of these…
  * @param rejectPaths   …and none of these (checked first)
  * @param acceptHosts   the Host (port stripped, lower-cased) must match one of these
  * @param rejectMethods the method must match none of these
  */
-public record FilterRules(List<Pattern> acceptPaths, List<Pattern> rejectPaths, List<Pattern> acceptHosts,
-    List<Pattern> rejectMethods) {
+public record FilterRules(List<FilterRule> acceptPaths, List<FilterRule> rejectPaths, List<FilterRule> acceptHosts,
+    List<FilterRule> rejectMethods) {
 
   public static final String DEFAULT_ACCEPT_PATHS = "^.*";
   public static final String DEFAULT_REJECT_PATHS = "^/api/.*/pods/.*/exec,^/api/.*/pods/.*/attach";
@@ -49,14 +48,14 @@ public record FilterRules(List<Pattern> acceptPaths, List<Pattern> rejectPaths, 
   }
 
   /** kubectl's {@code MakeRegexpArray}: "" is no rules at all; otherwise split on every comma, even "a,,b". */
-  static List<Pattern> compile(String flag, String value) {
-    List<Pattern> out = new ArrayList<>();
+  static List<FilterRule> compile(String flag, String value) {
+    List<FilterRule> out = new ArrayList<>();
     if (value == null || value.isEmpty()) {
       return out;
     }
     for (String part : value.split(",", -1)) {
       try {
-        out.add(Pattern.compile(part));
+        out.add(FilterRule.compile(part));
       } catch (PatternSyntaxException e) {
         throw new InvalidRuleException(flag, part, e.getDescription() + (e.getPattern().isEmpty() ? ""
             : " at \"" + e.getPattern() + "\""));
@@ -66,8 +65,8 @@ public record FilterRules(List<Pattern> acceptPaths, List<Pattern> rejectPaths, 
   }
 
   /** The rules of one list as the flag would spell them. */
-  public static String spell(List<Pattern> rules) {
-    return rules.stream().map(Pattern::pattern).collect(Collectors.joining(","));
+  public static String spell(List<FilterRule> rules) {
+    return rules.stream().map(FilterRule::pattern).collect(Collectors.joining(","));
   }
 
   /** A filter rule that is not a valid regular expression. */

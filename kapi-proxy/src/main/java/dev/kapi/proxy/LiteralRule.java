@@ -1,4 +1,4 @@
-package dev.kapi.proxy.internal;
+package dev.kapi.proxy;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.kapi.proxy.internal;
+package dev.kapi.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
