@@ -171,7 +171,15 @@ final class RequestCanonicaliser {
   }
 
   /** The query goes upstream as sent, so it must be unambiguous too: visible ASCII, well-formed escapes. */
+  /**
+   * Go's {@code url.ParseQuery} (Go >= 1.24.12) fails on a query of {@value #MAX_QUERY_PARAMETERS} parameters or
+   * more, and the API server then acts as if there were no query at all: {@code ?watch=1&…} became a plain list, past
+   * a policy that allowed only watches. Such a query is refused rather than judged one way and served another.
+   */
+  static final int MAX_QUERY_PARAMETERS = 10_000;
+
   private static void checkQuery(String q) throws BadRequestTarget {
+    int separators = 0;
     for (int i = 0; i < q.length(); i++) {
       char c = q.charAt(i);
       if (c <= 0x20 || c >= 0x7f) {
@@ -181,7 +189,13 @@ final class RequestCanonicaliser {
       if (c == '%') {
         escape(q, i);
         i += 2;
+      } else if (c == '&' || c == ';') {
+        separators++;
       }
+    }
+    if (separators + 1 >= MAX_QUERY_PARAMETERS) {
+      throw new BadRequestTarget("a query of " + (separators + 1) + " parameters: the API server ignores a query of "
+          + MAX_QUERY_PARAMETERS + " or more entirely, so it cannot be judged as the API server would read it");
     }
   }
 

@@ -28,8 +28,7 @@ public final class Policy {
   // the file is read as kubectl reads YAML: anchors and aliases resolved (an alias is never read as its own name),
   // and a repeated key fails it, where a mapper would keep the last value silently: a rule nobody reads
   private static final AnchoredYaml YAML = new AnchoredYaml();
-  private static final ObjectMapper RULES = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  private static final ObjectMapper RULES = rulesMapper();
 
   private static final java.util.regex.Pattern NAMESPACE =
       java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -40,6 +39,22 @@ public final class Policy {
   public Policy(List<PolicyRule> rules, String source) {
     this.rules = List.copyOf(rules);
     this.source = source;
+  }
+
+  /**
+   * Rules as the API server reads a Role: an unknown field fails, and so does a number or a boolean where a string
+   * belongs ({@code resourceNames: [0123]} was read as "83", YAML 1.1's octal; kubectl refuses such a Role).
+   */
+  private static ObjectMapper rulesMapper() {
+    ObjectMapper m = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    return m;
   }
 
   public static Policy load(Path file) {

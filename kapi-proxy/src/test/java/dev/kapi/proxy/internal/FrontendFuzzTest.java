@@ -57,7 +57,8 @@ class FrontendFuzzTest {
     }
     ch.runPendingTasks();
     ch.checkException();
-    List<Integer> answered = responses(ch);
+    java.util.Deque<Boolean> heads = heads(input);
+    List<Integer> answered = responses(ch, heads);
     if (!ch.isOpen()) {
       assertThat(answered).as("closed without an answer").isNotEmpty();
     }
@@ -66,16 +67,43 @@ class FrontendFuzzTest {
     ch.runScheduledPendingTasks();
     ch.runPendingTasks();
     ch.checkException();
-    List<Integer> late = responses(ch);
+    List<Integer> late = responses(ch, heads);
     assertThat(late).as("only a 408 is answered late").allMatch(code -> code == 408);
     assertThat(ch.isOpen()).as("nothing is left waiting after the header-read timeout").isFalse();
     releaseAll(ch.inboundMessages());
     ch.finishAndReleaseAll();
   }
 
+  /**
+   * For each request in the input, in order, as the proxy's own decoder splits it: whether it is a HEAD. A client
+   * reads an answer to a HEAD without a body whatever its Content-Length says, so the parser must know which those
+   * are (a pipelined HEAD's 400 had been read as taking the next answer as its body).
+   */
+  private static java.util.Deque<Boolean> heads(byte[] input) {
+    EmbeddedChannel parse = new EmbeddedChannel(new FrontendCodec.RequestDecoder(CONFIG.limits()));
+    parse.writeInbound(Unpooled.wrappedBuffer(input));
+    java.util.Deque<Boolean> heads = new java.util.ArrayDeque<>();
+    Object msg;
+    while ((msg = parse.readInbound()) != null) {
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest r) {
+        heads.add(io.netty.handler.codec.http.HttpMethod.HEAD.equals(r.method()));
+      }
+      ReferenceCountUtil.release(msg);
+    }
+    parse.finishAndReleaseAll();
+    return heads;
+  }
+
   /** Status codes of the complete responses written so far; fails on anything that is not well-formed HTTP. */
-  private static List<Integer> responses(EmbeddedChannel ch) {
-    EmbeddedChannel parse = new EmbeddedChannel(new HttpResponseDecoder());
+  private static List<Integer> responses(EmbeddedChannel ch, java.util.Deque<Boolean> heads) {
+    EmbeddedChannel parse = new EmbeddedChannel(new HttpResponseDecoder() {
+      @Override
+      protected boolean isContentAlwaysEmpty(io.netty.handler.codec.http.HttpMessage msg) {
+        boolean final_ = msg instanceof HttpResponse r && r.status().code() >= 200;
+        boolean head = final_ && Boolean.TRUE.equals(heads.poll());
+        return head || super.isContentAlwaysEmpty(msg);
+      }
+    });
     Object out;
     while ((out = ch.readOutbound()) != null) {
       if (out instanceof ByteBuf b) {

@@ -97,7 +97,7 @@ class PolicyTest {
 
   @Test
   void anchorsAndAliasesMeanWhatTheyMeanToKubectl(@TempDir Path dir) throws Exception {
-    // a mapper read "*ns" as the namespace "ns" and "[*read]" as the verb "read"
+    // a mapper read "[*ns]" as the namespace "ns", and refused "verbs: *reads" (a string where a list belongs)
     Policy p = policy(dir, """
         rules:
         - apiGroups: [""]
@@ -115,6 +115,15 @@ class PolicyTest {
     assertThat(p.decide(req("GET", "/apis/batch/v1/namespaces/demo/jobs/j1", null)).allowed()).isTrue();
     assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [pods], verbs: *nowhere}]"))
         .isInstanceOf(PolicyException.class).hasMessageContaining("alias *nowhere has no anchor");
+  }
+
+  @Test
+  void aNumberOrBooleanWhereANameBelongsIsRefusedAsKubectlRefusesSuchARole(@TempDir Path dir) {
+    // YAML 1.1 reads 0123 as 83: the rule named "83", not "0123"
+    for (String names : new String[] {"[0123]", "[1e3]", "[true]"}) {
+      assertThatThrownBy(() -> policy(dir, "rules: [{apiGroups: [''], resources: [secrets], verbs: [get], resourceNames: "
+          + names + "}]")).as(names).isInstanceOf(PolicyException.class).hasMessageContaining("rules[0]");
+    }
   }
 
   @Test
